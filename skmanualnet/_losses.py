@@ -1,0 +1,101 @@
+"""Cross-entropy losses and the error signal at the output logits.
+
+DESIGN §1. ``w`` is the normalised sample weight, ``wᵢ = sᵢ / Σs``: a scalar
+``1 / B`` when the batch is unweighted, otherwise a column of shape (B, 1).
+``T`` is the target indicator matrix (one-hot rows for multiclass, one column
+for binary, one column per label for multilabel).
+
+Two ways to the error signal at the logits are kept side by side:
+
+* the fused path used in training, ``z̄ = w ⊙ (y − t)`` (:func:`output_error`);
+* the general path it collapses from, ``z̄ = Jᵀ ȳ`` with the softmax Jacobian
+  ``J = diag(y) − y yᵀ`` and ``ȳ = −t / y`` (:func:`softmax_jacobian`,
+  :func:`cross_entropy_y_bar`, :func:`jacobian_vector_product`), and its
+  sigmoid counterpart. The tests show both give the same z̄.
+"""
+
+import numpy as np
+from scipy.special import log_expit
+
+
+def _clip_log(log_y):
+    """log y clipped to [log ε, log(1 − ε)] in place: only the *reported* loss is
+    clipped (as scikit-learn reports it), never a gradient."""
+    eps = np.finfo(log_y.dtype).eps
+    return np.clip(log_y, np.log(eps), np.log1p(-eps), out=log_y)
+
+
+def softmax_with_log(z, y, log_y):
+    """y = softmax(z) and log y = (z − m) − log Σₖ exp(zₖ − m), m = max z.
+
+    Log-sum-exp: every exponent is ≤ 0. ``z`` is left shifted by its row max.
+    """
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=y)
+    row_sum = y.sum(axis=1, keepdims=True)
+    y /= row_sum
+    np.subtract(z, np.log(row_sum), out=log_y)
+    return y, log_y
+
+
+def cross_entropy(log_y, T, w):
+    """L = −Σᵢ wᵢ Σₖ tᵢₖ log yᵢₖ: multiclass cross-entropy from log-probabilities."""
+    return -float(np.sum(w * (T * _clip_log(log_y))))
+
+
+def sigmoid_cross_entropy(z, T, w):
+    """L = −Σᵢ wᵢ Σₖ [tᵢₖ log σ(zᵢₖ) + (1 − tᵢₖ) log(1 − σ(zᵢₖ))].
+
+    Binary and multilabel loss from the logits, with log σ(z) and
+    log(1 − σ(z)) = log σ(−z) computed stably by ``scipy.special.log_expit``.
+    """
+    log_p = _clip_log(log_expit(z))
+    log_not_p = _clip_log(log_expit(-z))
+    return -float(np.sum(w * (T * log_p + (1 - T) * log_not_p)))
+
+
+def output_error(y, T, w, out):
+    """z̄ᴸ = w ⊙ (y − t): the error signal at the logits, fused.
+
+    Holds for softmax + cross-entropy (Σₖ tₖ = 1 collapses Jᵀȳ to y − t) and for
+    sigmoid + binary cross-entropy (σ′ = y(1 − y) cancels the denominator of
+    ȳ = (y − t) / (y(1 − y))). Never divides by a probability.
+    """
+    np.subtract(y, T, out=out)
+    out *= w
+    return out
+
+
+def l2_penalty(coefs_flat, alpha, weight_sum):
+    """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
+    return 0.5 * alpha * float(np.dot(coefs_flat, coefs_flat)) / weight_sum
+
+
+# The general path, kept as the tested demonstration of the collapse above.
+
+
+def softmax_jacobian(y):
+    """J = diag(y) − y yᵀ, i.e. ∂yᵢ/∂zⱼ = yᵢ (δᵢⱼ − yⱼ), one (K, K) matrix per row."""
+    return np.einsum("bi,ij->bij", y, np.eye(y.shape[1], dtype=y.dtype)) - np.einsum(
+        "bi,bj->bij", y, y
+    )
+
+
+def cross_entropy_y_bar(y, T, w):
+    """ȳ = −w ⊙ t / y: the error signal at the softmax output."""
+    return -w * T / y
+
+
+def jacobian_vector_product(J, y_bar):
+    """z̄ⱼ = Σᵢ ȳᵢ ∂yᵢ/∂zⱼ, i.e. z̄ = Jᵀ ȳ row by row."""
+    return np.einsum("bij,bi->bj", J, y_bar)
+
+
+def sigmoid_y_bar(y, T, w):
+    """ȳ = w ⊙ (−t / y + (1 − t) / (1 − y)): the error signal at a sigmoid output."""
+    return w * (-T / y + (1 - T) / (1 - y))
+
+
+def sigmoid_derivative(y):
+    """∂y/∂z = σ′(z) = y (1 − y): the (diagonal) Jacobian of elementwise sigmoids."""
+    return y * (1 - y)

@@ -1,0 +1,141 @@
+"""Stochastic optimizers on the flat parameter vector θ, and learning-rate schedules.
+
+DESIGN §1 (Updates)::
+
+    plain SGD:   W ← W − η W̄
+    momentum:    v ← μ v − η W̄ ;  W ← W + v
+    Nesterov:    v ← μ v − η W̄ ;  W ← W + μ v − η W̄
+    adam:        m ← β₁m + (1−β₁)W̄ ;  v ← β₂v + (1−β₂)W̄² ;
+                 W ← W − η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)
+
+Each step is a handful of whole-vector operations into preallocated scratch
+vectors: no per-layer Python loop and no new array per batch.
+"""
+
+import numpy as np
+
+#: The adaptive schedule stops once the learning rate has fallen to this value.
+MIN_ADAPTIVE_LEARNING_RATE = 1e-6
+
+
+class SGD:
+    """Mini-batch SGD with (Nesterov) momentum and a learning-rate schedule.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of θ.
+    dtype : dtype
+        Dtype of θ (float32 stays float32).
+    learning_rate_init : float
+        η at the start.
+    schedule : {"constant", "invscaling", "adaptive"}
+        constant: η fixed; invscaling: η = η₀ / (t + 1)^power_t after each epoch,
+        t the number of samples seen; adaptive: η ← η / 5 each time the stopping
+        rule fires, until η ≤ 1e-6.
+    momentum : float
+        μ.
+    nesterov : bool
+        Use Nesterov's momentum.
+    power_t : float
+        Exponent of the invscaling schedule.
+    """
+
+    def __init__(
+        self, n_params, dtype, learning_rate_init, schedule, momentum, nesterov, power_t
+    ):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.schedule = schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._lr_grad = np.empty(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, grad):
+        """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov)."""
+        v, lr_grad = self.velocity, self._lr_grad
+        np.multiply(grad, self.learning_rate, out=lr_grad)
+        v *= self.momentum
+        v -= lr_grad
+        if self.nesterov:
+            np.multiply(v, self.momentum, out=self._step)
+            self._step -= lr_grad
+            theta += self._step
+        else:
+            theta += v
+
+    def epoch_end(self, samples_seen):
+        """η = η₀ / (t + 1)^power_t for the invscaling schedule."""
+        if self.schedule == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (samples_seen + 1) ** self.power_t
+            )
+
+    def no_improvement(self):
+        """The stopping rule fired: return True to stop, or lower η (adaptive)."""
+        if (
+            self.schedule != "adaptive"
+            or self.learning_rate <= MIN_ADAPTIVE_LEARNING_RATE
+        ):
+            return True
+        self.learning_rate /= 5.0
+        return False
+
+
+class Adam:
+    """Adam (Kingma & Ba) with bias correction folded into the step size.
+
+    Parameters
+    ----------
+    n_params : int
+        Length of θ.
+    dtype : dtype
+        Dtype of θ.
+    learning_rate_init : float
+        η.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        ε, added to √v.
+    """
+
+    def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.t = 0
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+        self._step = np.empty(n_params, dtype=dtype)
+
+    def step(self, theta, grad):
+        """m ← β₁m + (1−β₁)W̄, v ← β₂v + (1−β₂)W̄², W ← W − η_t m / (√v + ε)."""
+        b1, b2, scratch, step = self.beta_1, self.beta_2, self._scratch, self._step
+        self.t += 1
+        self.m *= b1
+        np.multiply(grad, 1 - b1, out=scratch)
+        self.m += scratch
+        self.v *= b2
+        np.square(grad, out=scratch)
+        scratch *= 1 - b2
+        self.v += scratch
+        # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ): the bias corrections of m and v
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        np.sqrt(self.v, out=scratch)
+        scratch += self.epsilon
+        np.multiply(self.m, -self.learning_rate, out=step)
+        step /= scratch
+        theta += step
+
+    def epoch_end(self, samples_seen):
+        """Adam has no epoch-level schedule."""
+
+    def no_improvement(self):
+        """The stopping rule fired: Adam always stops."""
+        return True

@@ -1,0 +1,248 @@
+"""The training loops: mini-batch epochs for sgd / adam, and full-batch L-BFGS.
+
+Data flows one way: batches → :func:`~skmanualnet._network.loss_and_gradient`
+(forward, backward) → optimizer step → the estimator's fitted attributes. The
+loops own the buffers (allocated once per call, reused by every batch) and the
+stopping rules; the math is in ``_network``, ``_losses`` and ``_optimizers``.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import gen_batches
+
+from ._network import Workspace, loss_and_gradient
+from ._optimizers import SGD, Adam
+from ._params import check_batch_size, resolve_learning_rate
+
+
+def make_optimizer(est, theta):
+    """The optimizer named by ``est.solver``, with zero state for θ."""
+    lr = resolve_learning_rate(est.learning_rate_init, est.solver)
+    if est.solver == "sgd":
+        return SGD(
+            theta.size,
+            theta.dtype,
+            lr,
+            est.learning_rate,
+            est.momentum,
+            est.nesterovs_momentum,
+            est.power_t,
+        )
+    return Adam(theta.size, theta.dtype, lr, est.beta_1, est.beta_2, est.epsilon)
+
+
+def divergence_error(est, epoch, what, lr):
+    """The ValueError raised at the first non-finite loss or weight."""
+    return ValueError(
+        f"Training diverged in epoch {epoch}: the {what} became non-finite. The "
+        "weights from the start of that epoch were kept. Try a smaller "
+        f"learning_rate_init (it is {lr:g}) or scale X, for example with "
+        "sklearn.preprocessing.StandardScaler."
+    )
+
+
+class _Batches:
+    """Rows of (X, T, s) for one mini-batch; shuffled rows go into reused buffers."""
+
+    def __init__(self, X, T, sample_weight, batch_size):
+        self.X, self.T, self.sample_weight = X, T, sample_weight
+        self.dense = not sparse.issparse(X)
+        if self.dense:
+            self._X = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        self._T = np.empty((batch_size, T.shape[1]), dtype=T.dtype)
+
+    def take(self, rows):
+        """(X_batch, T_batch, s_batch) for ``rows``, a slice or an index array."""
+        s = None if self.sample_weight is None else self.sample_weight[rows]
+        if isinstance(rows, slice):
+            return self.X[rows], self.T[rows], s
+        B = len(rows)
+        T = np.take(self.T, rows, axis=0, out=self._T[:B])
+        X = (
+            np.take(self.X, rows, axis=0, out=self._X[:B])
+            if self.dense
+            else self.X[rows]
+        )
+        return X, T, s
+
+
+def _validation_split(est, X, T, sample_weight, random_state):
+    """Hold out ``validation_fraction`` of the rows, stratified for single-label y."""
+    stratify = T if est.out_activation_ == "softmax" or T.shape[1] == 1 else None
+    arrays = (X, T) if sample_weight is None else (X, T, sample_weight)
+    parts = train_test_split(
+        *arrays,
+        random_state=random_state,
+        test_size=est.validation_fraction,
+        stratify=stratify,
+    )
+    X, X_val, T, T_val = parts[:4]
+    sw, sw_val = (None, None) if sample_weight is None else parts[4:]
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            f"validation_fraction={est.validation_fraction} leaves "
+            f"{X_val.shape[0]} validation sample(s) out of "
+            f"{X.shape[0] + X_val.shape[0]}; early stopping needs at least 2. "
+            "Increase validation_fraction or provide more samples."
+        )
+    y_val = est._label_binarizer.inverse_transform(T_val)
+    return (X, T, sw), (X_val, y_val, sw_val)
+
+
+def _update_no_improvement(est, theta, validation):
+    """Count an epoch without improvement by ``tol``; remember the best state."""
+    if validation is not None:
+        score = est._validation_score(*validation)
+        est.validation_scores_.append(score)
+        if est.verbose:
+            print(f"Validation score: {score:f}")
+        improved = score >= est.best_validation_score_ + est.tol
+        if score > est.best_validation_score_:
+            est.best_validation_score_ = score
+            np.copyto(est._best_theta, theta)
+    else:
+        improved = est.loss_curve_[-1] <= est.best_loss_ - est.tol
+        est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
+    est._no_improvement_count = 0 if improved else est._no_improvement_count + 1
+
+
+def _stopping_message(est):
+    watched = "Validation score" if est.early_stopping else "Training loss"
+    return (
+        f"{watched} did not improve more than tol={est.tol:f} for "
+        f"{est.n_iter_no_change} consecutive epochs."
+    )
+
+
+def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, incremental):
+    """Epochs of mini-batch sgd or adam over (X, T), updating θ in place."""
+    if est.early_stopping and incremental:
+        raise ValueError(
+            "partial_fit does not support early_stopping=True: set "
+            "early_stopping=False, or use fit."
+        )
+    if not incremental or getattr(est, "_optimizer", None) is None:
+        est._optimizer = make_optimizer(est, theta)
+    optimizer = est._optimizer
+    validation = None
+    if est.early_stopping:
+        (X, T, sample_weight), validation = _validation_split(
+            est, X, T, sample_weight, random_state
+        )
+        if getattr(est, "_best_theta", None) is None:
+            est._best_theta = theta.copy()
+    if sparse.issparse(X):
+        X = X.tocsr()
+
+    n_samples = X.shape[0]
+    batch_size, clipped = check_batch_size(est.batch_size, n_samples)
+    if clipped:
+        warnings.warn(clipped, UserWarning, stacklevel=3)
+    batches = _Batches(X, T, sample_weight, batch_size)
+    ws = Workspace(layout.layer_units, batch_size, theta.dtype)
+    grad = np.empty_like(theta)
+    epoch_start = np.empty_like(theta)
+    order = np.arange(n_samples)
+    loss_args = (est.alpha, est.activation, est.out_activation_, ws)
+
+    est.n_iter_ = 0
+    try:
+        for _ in range(est.max_iter):
+            if est.shuffle:
+                random_state.shuffle(order)
+            np.copyto(epoch_start, theta)
+            accumulated_loss = 0.0
+            for batch in gen_batches(n_samples, batch_size):
+                rows = order[batch] if est.shuffle else batch
+                X_b, T_b, s_b = batches.take(rows)
+                loss = loss_and_gradient(theta, grad, layout, X_b, T_b, s_b, *loss_args)
+                if not np.isfinite(loss):
+                    np.copyto(theta, epoch_start)
+                    raise divergence_error(
+                        est, est.n_iter_ + 1, "loss", optimizer.learning_rate
+                    )
+                accumulated_loss += loss * (batch.stop - batch.start)
+                optimizer.step(theta, grad)
+            if not np.isfinite(theta).all():
+                np.copyto(theta, epoch_start)
+                raise divergence_error(
+                    est, est.n_iter_ + 1, "weights", optimizer.learning_rate
+                )
+
+            est.n_iter_ += 1
+            est.t_ += n_samples
+            est.loss_ = accumulated_loss / n_samples
+            est.loss_curve_.append(est.loss_)
+            if est.verbose:
+                print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
+            _update_no_improvement(est, theta, validation)
+            optimizer.epoch_end(est.t_)
+            if est._no_improvement_count > est.n_iter_no_change:
+                stop = optimizer.no_improvement()
+                if est.verbose:
+                    lr = f"Setting learning rate to {optimizer.learning_rate:f}"
+                    print(_stopping_message(est), "Stopping." if stop else lr)
+                if stop:
+                    break
+                est._no_improvement_count = 0
+            if incremental:
+                break
+        else:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+    except KeyboardInterrupt:
+        warnings.warn("Training interrupted by user.", UserWarning, stacklevel=3)
+    if est.early_stopping:
+        np.copyto(theta, est._best_theta)
+
+
+def fit_lbfgs(est, theta, layout, X, T, sample_weight):
+    """Full-batch L-BFGS-B (scipy) on the same loss and gradient, θ updated in place."""
+    ws = Workspace(layout.layer_units, X.shape[0], theta.dtype)
+    grad = np.empty_like(theta)
+    loss_args = (est.alpha, est.activation, est.out_activation_, ws)
+
+    def loss_and_grad(x):
+        theta[...] = x
+        loss = loss_and_gradient(theta, grad, layout, X, T, sample_weight, *loss_args)
+        return loss, grad.astype(np.float64)
+
+    result = scipy.optimize.minimize(
+        loss_and_grad,
+        theta.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        options={"maxfun": est.max_fun, "maxiter": est.max_iter, "gtol": est.tol},
+    )
+    theta[...] = result.x
+    est.n_iter_ = int(result.nit)
+    est.loss_ = float(result.fun)
+    if est.verbose:
+        print(f"L-BFGS: {result.nit} iterations, loss = {result.fun:.8f}")
+    if not np.isfinite(theta).all() or not np.isfinite(est.loss_):
+        raise ValueError(
+            "L-BFGS produced non-finite weights or loss. Scale X, for example "
+            "with sklearn.preprocessing.StandardScaler."
+        )
+    if result.status != 0:
+        if result.nit >= est.max_iter:
+            limit = f"max_iter={est.max_iter} iterations"
+        elif result.nfev >= est.max_fun:
+            limit = f"max_fun={est.max_fun} loss evaluations"
+        else:
+            limit = f"a line-search failure ({result.message})"
+        warnings.warn(
+            f"lbfgs failed to converge: it stopped at {limit}. Increase that "
+            "limit or scale the data.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
