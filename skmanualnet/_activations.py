@@ -66,17 +66,6 @@ HIDDEN_ACTIVATIONS = {
 }
 
 
-def log_softmax(z, out):
-    """log y = (z − max z) − log Σₖ exp(zₖ − max z): log-sum-exp, row by row.
-
-    ``out`` may be ``z``. Subtracting the row maximum keeps every exponent ≤ 0,
-    so no raw logit is ever exponentiated.
-    """
-    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
-    out -= np.log(np.exp(out).sum(axis=1, keepdims=True))
-    return out
-
-
 def softmax(z, out):
     """y = exp(z − max z) / Σₖ exp(zₖ − max z), row by row; ``out`` may be ``z``."""
     np.subtract(z, z.max(axis=1, keepdims=True), out=out)

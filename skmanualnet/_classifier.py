@@ -410,6 +410,25 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
         return self._predict_from_logits(self._logits(X))
 
+    def decision_function(self, X):
+        """The output logits zᴸ = aᴸ⁻¹ Wᴸ + bᴸ, before softmax or σ.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        z : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            One logit per sample for binary (positive means ``classes_[1]``),
+            one per class for multiclass, one per label for multilabel.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        z = self._logits(X)
+        return z.ravel() if self.n_outputs_ == 1 else z
+
     def predict_proba(self, X):
         """Class probabilities y = softmax(zᴸ) (or σ(zᴸ) per label).
 

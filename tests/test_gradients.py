@@ -1,0 +1,166 @@
+"""Gradients: finite differences, the Jacobian path, and the loop-based oracle."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skmanualnet import ManualMLPClassifier, check_gradients
+from skmanualnet._activations import HIDDEN_ACTIVATIONS, softmax
+from skmanualnet._losses import (
+    cross_entropy_y_bar,
+    jacobian_vector_product,
+    output_error,
+    sigmoid_derivative,
+    sigmoid_y_bar,
+    softmax_jacobian,
+    softmax_with_log,
+)
+from skmanualnet._network import ParameterLayout, Workspace, loss_and_gradient
+from skmanualnet._reference import reference_gradients
+
+from ._data import TASKS, make_task
+
+ACTIVATIONS = sorted(HIDDEN_ACTIVATIONS)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("task", TASKS)
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_check_gradients_matches_finite_differences(activation, task, alpha, weighted):
+    X, y = make_task(task, n_samples=12)
+    sw = np.random.RandomState(1).uniform(0.2, 3, size=len(X)) if weighted else None
+    model = ManualMLPClassifier(
+        (5, 4), activation=activation, alpha=alpha, random_state=0
+    )
+    errors = check_gradients(model, X, y, sample_weight=sw)
+    assert len(errors["coefs"]) == len(errors["intercepts"]) == 3
+    assert max(errors["coefs"] + errors["intercepts"]) < 1e-6, errors
+
+
+def test_check_gradients_on_a_fitted_model_detects_a_wrong_gradient(monkeypatch):
+    X, y = make_task("multiclass", n_samples=15)
+    model = ManualMLPClassifier((4,), activation="tanh", max_iter=5, random_state=0)
+    model.fit(X, y)
+    assert max(sum(check_gradients(model, X, y).values(), [])) < 1e-6
+    # a plausible bug (forgetting 1/Σs in the penalty gradient) must be caught
+    import skmanualnet._network as network
+
+    monkeypatch.setattr(
+        network, "l2_gradient", lambda g, W, alpha, s: g.__iadd__(alpha * W)
+    )
+    model.set_params(alpha=1.0)
+    assert max(check_gradients(model, X, y)["coefs"]) > 1e-3
+
+
+def _random_probabilities(rng, B, K, sharpness):
+    return softmax(sharpness * rng.standard_normal((B, K)), out=np.empty((B, K)))
+
+
+@pytest.mark.parametrize("sharpness", [1.0, 8.0, 25.0])
+def test_fused_softmax_error_equals_jacobian_path(sharpness):
+    """z̄ = Jᵀȳ with J = diag(y) − yyᵀ and ȳ = −t/y collapses to w (y − t)."""
+    rng = np.random.RandomState(0)
+    B, K = 50, 6
+    y = _random_probabilities(rng, B, K, sharpness)  # 25: near one-hot rows
+    T = np.eye(K)[rng.randint(K, size=B)]
+    w = rng.uniform(0.1, 1, size=(B, 1))
+    J = softmax_jacobian(y)
+    assert_allclose(J[0], np.diag(y[0]) - np.outer(y[0], y[0]), rtol=0, atol=1e-15)
+    z_bar_jacobian = jacobian_vector_product(J, cross_entropy_y_bar(y, T, w))
+    z_bar_fused = output_error(y, T, w, out=np.empty((B, K)))
+    assert_allclose(z_bar_fused, z_bar_jacobian, rtol=0, atol=1e-10)
+
+
+def test_fused_sigmoid_error_equals_chain_rule():
+    rng = np.random.RandomState(0)
+    y = 1 / (1 + np.exp(-3 * rng.standard_normal((40, 3))))
+    T = (rng.rand(40, 3) < 0.5).astype(float)
+    w = 1 / 40
+    z_bar_chain = sigmoid_derivative(y) * sigmoid_y_bar(y, T, w)
+    assert_allclose(
+        output_error(y, T, w, out=np.empty_like(y)), z_bar_chain, atol=1e-12
+    )
+
+
+def test_softmax_jacobian_matches_finite_differences():
+    rng = np.random.RandomState(0)
+    z = rng.standard_normal(5)
+    eps = 1e-6
+    numeric = np.empty((5, 5))
+    for j in range(5):
+        dz = np.zeros(5)
+        dz[j] = eps
+        up = softmax((z + dz)[None], out=np.empty((1, 5)))[0]
+        down = softmax((z - dz)[None], out=np.empty((1, 5)))[0]
+        numeric[:, j] = (up - down) / (2 * eps)  # ∂yᵢ/∂zⱼ
+    J = softmax_jacobian(softmax(z[None], out=np.empty((1, 5))))[0]
+    assert_allclose(J, numeric, atol=1e-9)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_activation_derivative_from_output_matches_finite_differences(activation):
+    phi, phi_backward = HIDDEN_ACTIVATIONS[activation]
+    z = np.random.RandomState(0).standard_normal(200) * 2
+    z = z[np.abs(z) > 1e-3]  # away from relu's kink
+    eps = 1e-6
+    numeric = (
+        phi(z + eps, out=np.empty_like(z)) - phi(z - eps, out=np.empty_like(z))
+    ) / (2 * eps)
+    a = phi(z, out=np.empty_like(z))
+    analytic = phi_backward(a, np.ones_like(z))  # ā = 1 gives φ′ itself
+    assert_allclose(analytic, numeric, atol=1e-8)
+
+
+def test_softmax_and_its_log_are_stable_for_huge_logits():
+    z = np.array([[1000.0, 0.0, -1000.0], [-1e300, 0.0, 1e300]])
+    y, log_y = softmax_with_log(z.copy(), np.empty_like(z), np.empty_like(z))
+    assert np.isfinite(log_y).all()
+    assert_allclose(log_y, [[0.0, -1000.0, -2000.0], [-2e300, -1e300, 0.0]])
+    assert_allclose(y, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+
+
+def _random_network(rng, layer_units):
+    coefs = [
+        rng.standard_normal((a, b)) * 0.7
+        for a, b in zip(layer_units[:-1], layer_units[1:], strict=True)
+    ]
+    intercepts = [rng.standard_normal(b) * 0.3 for b in layer_units[1:]]
+    return coefs, intercepts
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("hidden", [(4,), (5, 3), (4, 3, 5)])
+@pytest.mark.parametrize(
+    "out_activation,K", [("softmax", 3), ("logistic", 1), ("logistic", 2)]
+)
+def test_vectorised_backprop_equals_loop_reference(
+    activation, hidden, out_activation, K
+):
+    rng = np.random.RandomState(len(hidden) * 7 + K)
+    B, d = 7, 3
+    layer_units = [d, *hidden, K]
+    X = rng.standard_normal((B, d))
+    if out_activation == "softmax":
+        T = np.eye(K)[rng.randint(K, size=B)]
+    else:
+        T = (rng.rand(B, K) < 0.5).astype(float)
+    sw = rng.uniform(0.1, 2.0, size=B)
+    alpha = 0.7
+    coefs, intercepts = _random_network(rng, layer_units)
+
+    layout = ParameterLayout(layer_units)
+    theta = layout.pack(coefs, intercepts, np.float64)
+    grad = np.empty_like(theta)
+    ws = Workspace(layer_units, B, np.float64)
+    loss_and_gradient(
+        theta, grad, layout, X, T, sw, alpha, activation, out_activation, ws
+    )
+    W_bars, b_bars = layout.unpack(grad)
+
+    W_ref, b_ref = reference_gradients(
+        X, T, sw, coefs, intercepts, activation, out_activation, alpha
+    )
+    for l in range(len(coefs)):
+        assert_allclose(W_bars[l], W_ref[l], rtol=1e-12, atol=1e-12)
+        assert_allclose(b_bars[l], b_ref[l], rtol=1e-12, atol=1e-12)

@@ -1,0 +1,49 @@
+"""It learns: accuracy on bundled and synthetic sets, and out-of-the-box defaults."""
+
+import pytest
+from sklearn.datasets import load_digits, load_iris, make_moons
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from benchmarks.bench_defaults import DATASETS, score
+from skmanualnet import ManualMLPClassifier
+
+
+@pytest.mark.parametrize(
+    "load, min_accuracy",
+    [
+        (lambda: load_digits(return_X_y=True), 0.95),
+        (lambda: load_iris(return_X_y=True), 0.93),
+        (lambda: make_moons(400, noise=0.2, random_state=0), 0.95),
+    ],
+    ids=["digits", "iris", "moons"],
+)
+def test_scaled_pipeline_reaches_documented_accuracy(load, min_accuracy):
+    """Settings: StandardScaler + ManualMLPClassifier() defaults, 25% held out."""
+    X, y = load()
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, stratify=y, random_state=0)
+    model = make_pipeline(StandardScaler(), ManualMLPClassifier(random_state=0))
+    assert model.fit(X_tr, y_tr).score(X_te, y_te) >= min_accuracy
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_defaults_reach_default_adam_accuracy(name):
+    """Default SGD (η₀ = 'auto' = 0.05) is as good as sklearn's default adam.
+
+    Two test points of slack (1.7% of the 120 test rows of the smallest sets).
+    """
+    X, y = DATASETS[name]()
+    ours = score(ManualMLPClassifier(random_state=0), X, y, seed=0)
+    adam = score(MLPClassifier(random_state=0), X, y, seed=0)
+    assert ours >= adam - 2 / (0.4 * len(y)), (ours, adam)
+
+
+def test_auto_learning_rate_resolves_per_solver():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    sgd = ManualMLPClassifier(max_iter=3, random_state=0).fit(X, y)
+    adam = ManualMLPClassifier(solver="adam", max_iter=3, random_state=0).fit(X, y)
+    assert sgd._optimizer.learning_rate_init == 0.05
+    assert adam._optimizer.learning_rate_init == 0.001
