@@ -343,18 +343,18 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
                     f"({self.classes_[0]!r}); a classifier needs at least 2 classes."
                 )
         else:
-            classes = unique_labels(y)
-            if self.warm_start and not incremental:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit: {self.classes_!r}; "
-                        f"got {classes!r}."
-                    )
-            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            classes = unique_labels(y).tolist()
+            known = self.classes_.tolist()
+            if self.warm_start and not incremental and set(classes) != set(known):
                 raise ValueError(
-                    f"y has classes {np.setdiff1d(classes, self.classes_)!r} that are "
-                    f"not in classes_={self.classes_!r} from the first call."
+                    "warm_start needs y with the same classes as the previous fit, "
+                    f"{known}; got {classes}."
+                )
+            unknown = sorted(set(classes) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"y has classes {unknown} that are not in classes_ {known} "
+                    "from the first call."
                 )
         T = self._label_binarizer.transform(y).astype(X.dtype)
         return X, T

@@ -36,13 +36,19 @@ def make_optimizer(est, theta):
     return Adam(theta.size, theta.dtype, lr, est.beta_1, est.beta_2, est.epsilon)
 
 
-def divergence_error(est, epoch, what, lr):
-    """The ValueError raised at the first non-finite loss or weight."""
+#: A batch loss above this many times the loss of the first batch of the call
+#: (at least 1) counts as divergence. The cross-entropy term is bounded (log y is
+#: clipped at log ε, about 36 per output), so only exploding weights, through
+#: the penalty, get there.
+DIVERGENCE_FACTOR = 1e3
+
+
+def divergence_error(epoch, what, lr):
+    """The ValueError raised at the first diverging batch or epoch."""
     return ValueError(
-        f"Training diverged in epoch {epoch}: the {what} became non-finite. The "
-        "weights from the start of that epoch were kept. Try a smaller "
-        f"learning_rate_init (it is {lr:g}) or scale X, for example with "
-        "sklearn.preprocessing.StandardScaler."
+        f"Training diverged in epoch {epoch}: {what}. The weights from the start "
+        "of that epoch were kept. Try a smaller learning_rate_init (it is "
+        f"{lr:g}) or scale X, for example with sklearn.preprocessing.StandardScaler."
     )
 
 
@@ -73,6 +79,14 @@ class _Batches:
 
 def _validation_split(est, X, T, sample_weight, random_state):
     """Hold out ``validation_fraction`` of the rows, stratified for single-label y."""
+    n_samples = X.shape[0]
+    n_val = int(np.ceil(est.validation_fraction * n_samples))
+    if n_val < 2:
+        raise ValueError(
+            f"validation_fraction={est.validation_fraction} leaves {n_val} "
+            f"validation sample(s) out of {n_samples}; early stopping needs at "
+            "least 2. Increase validation_fraction or provide more samples."
+        )
     stratify = T if est.out_activation_ == "softmax" or T.shape[1] == 1 else None
     arrays = (X, T) if sample_weight is None else (X, T, sample_weight)
     parts = train_test_split(
@@ -83,13 +97,6 @@ def _validation_split(est, X, T, sample_weight, random_state):
     )
     X, X_val, T, T_val = parts[:4]
     sw, sw_val = (None, None) if sample_weight is None else parts[4:]
-    if X_val.shape[0] < 2:
-        raise ValueError(
-            f"validation_fraction={est.validation_fraction} leaves "
-            f"{X_val.shape[0]} validation sample(s) out of "
-            f"{X.shape[0] + X_val.shape[0]}; early stopping needs at least 2. "
-            "Increase validation_fraction or provide more samples."
-        )
     y_val = est._label_binarizer.inverse_transform(T_val)
     return (X, T, sw), (X_val, y_val, sw_val)
 
@@ -151,6 +158,7 @@ def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, increm
     loss_args = (est.alpha, est.activation, est.out_activation_, ws)
 
     est.n_iter_ = 0
+    loss_limit = None
     try:
         for _ in range(est.max_iter):
             if est.shuffle:
@@ -161,17 +169,24 @@ def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, increm
                 rows = order[batch] if est.shuffle else batch
                 X_b, T_b, s_b = batches.take(rows)
                 loss = loss_and_gradient(theta, grad, layout, X_b, T_b, s_b, *loss_args)
-                if not np.isfinite(loss):
+                if loss_limit is None:
+                    loss_limit = DIVERGENCE_FACTOR * max(loss, 1.0)
+                if not loss < loss_limit:  # also catches NaN
                     np.copyto(theta, epoch_start)
                     raise divergence_error(
-                        est, est.n_iter_ + 1, "loss", optimizer.learning_rate
+                        est.n_iter_ + 1,
+                        f"a batch loss reached {loss:.3g}, over {DIVERGENCE_FACTOR:g} "
+                        "times the starting loss",
+                        optimizer.learning_rate,
                     )
                 accumulated_loss += loss * (batch.stop - batch.start)
                 optimizer.step(theta, grad)
             if not np.isfinite(theta).all():
                 np.copyto(theta, epoch_start)
                 raise divergence_error(
-                    est, est.n_iter_ + 1, "weights", optimizer.learning_rate
+                    est.n_iter_ + 1,
+                    "the weights became non-finite",
+                    optimizer.learning_rate,
                 )
 
             est.n_iter_ += 1
