@@ -340,7 +340,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
             if len(self.classes_) < 2 and y.ndim == 1:
                 raise ValueError(
                     "y has only one class "
-                    f"({self.classes_[0]!r}); a classifier needs at least 2 classes."
+                    f"({self.classes_.tolist()[0]!r}); a classifier needs at least 2 classes."
                 )
         else:
             classes = unique_labels(y).tolist()
