@@ -339,8 +339,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
             self.classes_ = self._label_binarizer.classes_
             if len(self.classes_) < 2 and y.ndim == 1:
                 raise ValueError(
-                    "y has only one class "
-                    f"({self.classes_.tolist()[0]!r}); a classifier needs at least 2 classes."
+                    f"y has only one class ({self.classes_.tolist()[0]!r}); a "
+                    "classifier needs at least 2 classes."
                 )
         else:
             classes = unique_labels(y).tolist()
