@@ -13,6 +13,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -27,7 +28,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._network import ParameterLayout, glorot_uniform, logits, probabilities
+from ._network import (
+    ParameterLayout,
+    batch_weights,
+    glorot_uniform,
+    logits,
+    output_loss,
+    probabilities,
+)
 from ._params import check_hidden_layer_sizes
 from ._solvers import fit_lbfgs, fit_stochastic
 
@@ -92,6 +100,15 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         Epochs without improvement of at least ``tol`` before stopping.
     max_fun : int, default=15000
         Maximum number of loss evaluations (lbfgs).
+    class_weight : dict, "balanced" or None, default=None
+        Weight of each class, multiplied into ``sample_weight``: a dict
+        ``{label: weight}``, or "balanced" for ``n_samples / (n_classes ·
+        count(label))`` (:func:`sklearn.utils.class_weight.compute_sample_weight`).
+        "balanced" needs the whole y, so it is refused by ``partial_fit``.
+    early_stopping_metric : {"score", "loss"}, default="score"
+        What early stopping watches on the held-out split: the accuracy
+        (``validation_scores_``, as scikit-learn) or the cross-entropy
+        (``validation_loss_curve_``); the best weights by that metric are kept.
 
     Attributes
     ----------
@@ -111,6 +128,11 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         Validation accuracy per epoch with early stopping.
     best_validation_score_ : float or None
         Best validation accuracy with early stopping.
+    validation_loss_curve_ : list of float or None
+        Cross-entropy on the held-out split per epoch with early stopping (the
+        data term of the training loss, without the penalty).
+    best_validation_loss_ : float or None
+        Lowest validation loss with early stopping.
     n_iter_ : int
         Epochs (or L-BFGS iterations) run by the last call.
     t_ : int
@@ -174,6 +196,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "early_stopping_metric": [StrOptions({"score", "loss"})],
     }
 
     def __init__(
@@ -202,6 +226,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        class_weight=None,
+        early_stopping_metric="score",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -226,6 +252,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.class_weight = class_weight
+        self.early_stopping_metric = early_stopping_metric
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -307,10 +335,20 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         """Validated (X, T, s), the layout, θ (fresh or packed from the fitted
         weights, with ``coefs_`` / ``intercepts_`` made views of it) and the RNG."""
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        X, T = self._validate_input(X, y, incremental, first_pass)
+        X, y, T = self._validate_input(X, y, incremental, first_pass)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        if self.class_weight is not None:
+            if incremental and self.class_weight == "balanced":
+                raise ValueError(
+                    "class_weight='balanced' needs the whole y and is not supported "
+                    "by partial_fit; pass a dict {label: weight} instead."
+                )
+            weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
+            sample_weight = (
+                weights if sample_weight is None else sample_weight * weights
             )
         random_state = check_random_state(self.random_state)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
@@ -357,7 +395,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
                     "from the first call."
                 )
         T = self._label_binarizer.transform(y).astype(X.dtype)
-        return X, T
+        return X, y, T
 
     def _initialize(self, layout, T, dtype, random_state):
         """Fresh fitted state, and θ drawn by Glorot-uniform initialisation."""
@@ -374,12 +412,16 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
             self._best_theta = None
             if self.early_stopping:
                 self.validation_scores_ = []
+                self.validation_loss_curve_ = []
                 self.best_validation_score_ = -np.inf
+                self.best_validation_loss_ = np.inf
                 self.best_loss_ = None
             else:
                 self.best_loss_ = np.inf
                 self.validation_scores_ = None
+                self.validation_loss_curve_ = None
                 self.best_validation_score_ = None
+                self.best_validation_loss_ = None
         return glorot_uniform(layout, self.activation, random_state, dtype)
 
     def _logits(self, X):
@@ -466,14 +508,19 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return np.log(proba, out=proba)
 
-    def _validation_score(self, X, y, sample_weight):
-        """Held-out accuracy; NaN when the network outputs non-finite values."""
+    def _validation_metrics(self, X, y, T, sample_weight):
+        """Held-out (accuracy, cross-entropy); NaN when the outputs are non-finite."""
         z = self._logits(X)
         if not np.isfinite(z).all():
-            return np.nan
-        return accuracy_score(
+            return np.nan, np.nan
+        score = accuracy_score(
             y, self._predict_from_logits(z), sample_weight=sample_weight
         )
+        w, _ = batch_weights(sample_weight, X.shape[0])
+        loss, _ = output_loss(
+            z, T, w, self.out_activation_, np.empty_like(z), np.empty_like(z)
+        )
+        return score, loss
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

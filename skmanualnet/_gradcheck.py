@@ -11,7 +11,7 @@ def _loss_function(estimator, X, y, sample_weight):
     """Layout, θ and θ ↦ (L(θ), ∇L(θ)) in float64, for the fitted weights of
     ``estimator`` or, when it is unfitted, for the weights its seed initialises."""
     if hasattr(estimator, "coefs_"):
-        X, T = estimator._validate_input(X, y, incremental=True, first_pass=False)
+        X, _, T = estimator._validate_input(X, y, incremental=True, first_pass=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         coefs = estimator.coefs_

@@ -188,6 +188,27 @@ class Workspace:
         )
 
 
+def batch_weights(sample_weight, n_rows):
+    """(w, Σs): w = s / Σs as a (B, 1) column, or the scalar 1 / B when unweighted."""
+    if sample_weight is None:
+        return 1.0 / n_rows, n_rows
+    weight_sum = float(sample_weight.sum())
+    return (sample_weight / weight_sum)[:, np.newaxis], weight_sum
+
+
+def output_loss(z, T, w, out_activation, y, log_y):
+    """The data term of L and the probabilities y, from the logits zᴸ.
+
+    Softmax: y = softmax(z), L = −Σᵢ wᵢ Σₖ tᵢₖ log yᵢₖ (``z`` is left shifted).
+    Logistic: y = σ(z), L = the binary cross-entropy summed over the outputs.
+    """
+    if out_activation == "softmax":
+        y, log_y = softmax_with_log(z, y, log_y)
+        return cross_entropy(log_y, T, w), y
+    loss = sigmoid_cross_entropy(z, T, w)
+    return loss, sigmoid(z, out=y)
+
+
 def loss_and_gradient(
     theta, grad, layout, X, T, sample_weight, alpha, activation, out_activation, ws
 ):
@@ -199,20 +220,10 @@ def loss_and_gradient(
     coefs, intercepts = layout.unpack(theta)
     W_bars, b_bars = layout.unpack(grad)
     activations, z_bars, y, log_y = ws.rows(X)
-    if sample_weight is None:
-        weight_sum = X.shape[0]
-        w = 1.0 / weight_sum
-    else:
-        weight_sum = float(sample_weight.sum())
-        w = (sample_weight / weight_sum)[:, np.newaxis]
+    w, weight_sum = batch_weights(sample_weight, X.shape[0])
     # forward
     z = forward(X, coefs, intercepts, activation, activations)
-    if out_activation == "softmax":
-        y, log_y = softmax_with_log(z, y, log_y)
-        loss = cross_entropy(log_y, T, w)
-    else:
-        loss = sigmoid_cross_entropy(z, T, w)
-        y = sigmoid(z, out=y)
+    loss, y = output_loss(z, T, w, out_activation, y, log_y)
     loss += l2_penalty(theta[: layout.n_coef], alpha, weight_sum)
     # backward
     z_bar = output_error(y, T, w, out=z_bars[-1])

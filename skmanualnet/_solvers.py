@@ -20,6 +20,25 @@ from ._optimizers import SGD, Adam
 from ._params import check_batch_size, resolve_learning_rate
 
 
+def _optimizer_settings(est, theta):
+    """What the optimizer's state depends on: a change of any starts it afresh."""
+    names = ("solver", "learning_rate_init", "learning_rate", "momentum")
+    names += ("nesterovs_momentum", "power_t", "beta_1", "beta_2", "epsilon")
+    return tuple(est.get_params()[n] for n in names) + (theta.size, theta.dtype)
+
+
+def resume_or_make_optimizer(est, theta):
+    """The fitted optimizer when its settings are unchanged (partial_fit, warm
+    start: velocities, moments, step count and learning rate carry on), else a
+    new one with zero state."""
+    settings = _optimizer_settings(est, theta)
+    optimizer = getattr(est, "_optimizer", None)
+    if optimizer is None or optimizer.settings != settings:
+        optimizer = make_optimizer(est, theta)
+        optimizer.settings = settings
+    return optimizer
+
+
 def make_optimizer(est, theta):
     """The optimizer named by ``est.solver``, with zero state for θ."""
     lr = resolve_learning_rate(est.learning_rate_init, est.solver)
@@ -98,28 +117,44 @@ def _validation_split(est, X, T, sample_weight, random_state):
     X, X_val, T, T_val = parts[:4]
     sw, sw_val = (None, None) if sample_weight is None else parts[4:]
     y_val = est._label_binarizer.inverse_transform(T_val)
-    return (X, T, sw), (X_val, y_val, sw_val)
+    return (X, T, sw), (X_val, y_val, T_val, sw_val)
 
 
 def _update_no_improvement(est, theta, validation):
-    """Count an epoch without improvement by ``tol``; remember the best state."""
-    if validation is not None:
-        score = est._validation_score(*validation)
-        est.validation_scores_.append(score)
-        if est.verbose:
-            print(f"Validation score: {score:f}")
-        improved = score >= est.best_validation_score_ + est.tol
-        if score > est.best_validation_score_:
-            est.best_validation_score_ = score
-            np.copyto(est._best_theta, theta)
-    else:
+    """Count an epoch without improvement by ``tol``; remember the best state.
+
+    Without early stopping the training loss is watched; with it, the held-out
+    accuracy or cross-entropy (``early_stopping_metric``), and the best weights
+    by that metric are kept in ``est._best_theta``.
+    """
+    if validation is None:
         improved = est.loss_curve_[-1] <= est.best_loss_ - est.tol
         est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
+    else:
+        score, loss = est._validation_metrics(*validation)
+        est.validation_scores_.append(score)
+        est.validation_loss_curve_.append(loss)
+        if est.verbose:
+            print(f"Validation score: {score:f}, validation loss: {loss:.8f}")
+        if est.early_stopping_metric == "score":
+            improved = score >= est.best_validation_score_ + est.tol
+            best = score > est.best_validation_score_
+        else:
+            improved = loss <= est.best_validation_loss_ - est.tol
+            best = loss < est.best_validation_loss_
+        est.best_validation_score_ = max(est.best_validation_score_, score)
+        est.best_validation_loss_ = min(est.best_validation_loss_, loss)
+        if best:
+            np.copyto(est._best_theta, theta)
     est._no_improvement_count = 0 if improved else est._no_improvement_count + 1
 
 
 def _stopping_message(est):
-    watched = "Validation score" if est.early_stopping else "Training loss"
+    watched = (
+        f"Validation {est.early_stopping_metric}"
+        if est.early_stopping
+        else "Training loss"
+    )
     return (
         f"{watched} did not improve more than tol={est.tol:f} for "
         f"{est.n_iter_no_change} consecutive epochs."
@@ -133,9 +168,7 @@ def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, increm
             "partial_fit does not support early_stopping=True: set "
             "early_stopping=False, or use fit."
         )
-    if not incremental or getattr(est, "_optimizer", None) is None:
-        est._optimizer = make_optimizer(est, theta)
-    optimizer = est._optimizer
+    optimizer = est._optimizer = resume_or_make_optimizer(est, theta)
     validation = None
     if est.early_stopping:
         (X, T, sample_weight), validation = _validation_split(
