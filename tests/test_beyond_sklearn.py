@@ -1,4 +1,4 @@
-"""Beyond sklearn's MLPClassifier: class_weight, validation loss, resumable warm start."""
+"""Beyond sklearn's MLP: class_weight, validation loss, resumable warm start."""
 
 import warnings
 
