@@ -2,7 +2,14 @@
 
 from ._classifier import ManualMLPClassifier
 from ._gradcheck import check_gradients
+from ._trace import BackpropTrace, trace_step
 
 __version__ = "0.1.0"
 
-__all__ = ["ManualMLPClassifier", "check_gradients", "__version__"]
+__all__ = [
+    "BackpropTrace",
+    "ManualMLPClassifier",
+    "check_gradients",
+    "trace_step",
+    "__version__",
+]
