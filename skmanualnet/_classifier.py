@@ -9,6 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.callback import CallbackSupportMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
@@ -28,6 +29,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import EpochCallbacks
 from ._network import (
     ParameterLayout,
     batch_weights,
@@ -42,7 +44,7 @@ from ._solvers import fit_lbfgs, fit_stochastic
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
-class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
+class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """Multilayer-perceptron classifier trained by hand-written back-propagation.
 
     The same model as scikit-learn's :class:`~sklearn.neural_network.MLPClassifier`
@@ -320,19 +322,31 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, T, sample_weight, layout, theta, random_state = self._prepare(
+        X, y, T, sample_weight, layout, theta, random_state = self._prepare(
             X, y, sample_weight, incremental, first_pass
         )
-        if self.solver == "lbfgs":
-            fit_lbfgs(self, theta, layout, X, T, sample_weight)
-        else:
+        stochastic = self.solver in STOCHASTIC_SOLVERS
+        epochs = (1 if incremental else self.max_iter) if stochastic else 0
+        callbacks = EpochCallbacks(self, X, y, sample_weight, max_epochs=epochs)
+        if stochastic:
             fit_stochastic(
-                self, theta, layout, X, T, sample_weight, random_state, incremental
+                self,
+                theta,
+                layout,
+                X,
+                T,
+                sample_weight,
+                random_state,
+                incremental,
+                callbacks,
             )
+        else:
+            fit_lbfgs(self, theta, layout, X, T, sample_weight)
+        callbacks.fit_end()
         return self
 
     def _prepare(self, X, y, sample_weight, incremental, first_pass):
-        """Validated (X, T, s), the layout, θ (fresh or packed from the fitted
+        """Validated (X, y, T, s), the layout, θ (fresh or packed from the fitted
         weights, with ``coefs_`` / ``intercepts_`` made views of it) and the RNG."""
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         X, y, T = self._validate_input(X, y, incremental, first_pass)
@@ -357,7 +371,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
         self.coefs_, self.intercepts_ = layout.unpack(theta)
-        return X, T, sample_weight, layout, theta, random_state
+        return X, y, T, sample_weight, layout, theta, random_state
 
     def _validate_input(self, X, y, incremental, first_pass):
         X, y = validate_data(

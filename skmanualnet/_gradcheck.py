@@ -19,7 +19,7 @@ def _loss_function(estimator, X, y, sample_weight):
         theta = layout.pack(coefs, estimator.intercepts_, np.float64)
     else:
         estimator = clone(estimator)
-        X, T, sample_weight, layout, theta, _ = estimator._prepare(
+        X, _, T, sample_weight, layout, theta, _ = estimator._prepare(
             X, y, sample_weight, incremental=False, first_pass=True
         )
     X = X.astype(np.float64)

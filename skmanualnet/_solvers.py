@@ -6,6 +6,7 @@ loops own the buffers (allocated once per call, reused by every batch) and the
 stopping rules; the math is in ``_network``, ``_losses`` and ``_optimizers``.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -134,8 +135,6 @@ def _update_no_improvement(est, theta, validation):
         score, loss = est._validation_metrics(*validation)
         est.validation_scores_.append(score)
         est.validation_loss_curve_.append(loss)
-        if est.verbose:
-            print(f"Validation score: {score:f}, validation loss: {loss:.8f}")
         if est.early_stopping_metric == "score":
             improved = score >= est.best_validation_score_ + est.tol
             best = score > est.best_validation_score_
@@ -147,6 +146,17 @@ def _update_no_improvement(est, theta, validation):
         if best:
             np.copyto(est._best_theta, theta)
     est._no_improvement_count = 0 if improved else est._no_improvement_count + 1
+
+
+def _epoch_line(est, optimizer, seconds):
+    """One readable verbose line: epoch, losses, validation score, η, time."""
+    line = f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}"
+    if est.early_stopping:
+        line += (
+            f", validation loss = {est.validation_loss_curve_[-1]:.8f}"
+            f", validation score = {est.validation_scores_[-1]:.4f}"
+        )
+    return line + f", learning rate = {optimizer.learning_rate:.3g}, {seconds:.3f} s"
 
 
 def _stopping_message(est):
@@ -161,8 +171,14 @@ def _stopping_message(est):
     )
 
 
-def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, incremental):
-    """Epochs of mini-batch sgd or adam over (X, T), updating θ in place."""
+def fit_stochastic(
+    est, theta, layout, X, T, sample_weight, random_state, incremental, callbacks
+):
+    """Epochs of mini-batch sgd or adam over (X, T), updating θ in place.
+
+    ``callbacks`` (an :class:`~skmanualnet._callbacks.EpochCallbacks`) is told
+    when each epoch begins and ends, and may stop the loop.
+    """
     if est.early_stopping and incremental:
         raise ValueError(
             "partial_fit does not support early_stopping=True: set "
@@ -194,6 +210,8 @@ def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, increm
     loss_limit = None
     try:
         for _ in range(est.max_iter):
+            callbacks.epoch_begin()
+            epoch_began = time.perf_counter()
             if est.shuffle:
                 random_state.shuffle(order)
             np.copyto(epoch_start, theta)
@@ -226,10 +244,12 @@ def fit_stochastic(est, theta, layout, X, T, sample_weight, random_state, increm
             est.t_ += n_samples
             est.loss_ = accumulated_loss / n_samples
             est.loss_curve_.append(est.loss_)
-            if est.verbose:
-                print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
             _update_no_improvement(est, theta, validation)
+            if est.verbose:
+                print(_epoch_line(est, optimizer, time.perf_counter() - epoch_began))
             optimizer.epoch_end(est.t_)
+            if callbacks.epoch_end():
+                break
             if est._no_improvement_count > est.n_iter_no_change:
                 stop = optimizer.no_improvement()
                 if est.verbose:

@@ -124,7 +124,7 @@ def trace_step(estimator, X, y, sample_weight=None):
         copy.deepcopy(estimator) if hasattr(estimator, "coefs_") else clone(estimator)
     )
     fitted = hasattr(estimator, "coefs_")
-    X, T, sample_weight, layout, theta, _ = model._prepare(
+    X, _, T, sample_weight, layout, theta, _ = model._prepare(
         X, y, sample_weight, incremental=fitted, first_pass=not fitted
     )
     coefs, intercepts = layout.unpack(theta)

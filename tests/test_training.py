@@ -167,3 +167,14 @@ def test_batch_size_larger_than_n_is_clipped_with_a_warning():
     X, y = make_task("binary", n_samples=30)
     with pytest.warns(UserWarning, match="batch_size=64 is larger than .* 30"):
         ManualMLPClassifier((4,), batch_size=64, max_iter=2).fit(X, y)
+
+
+def test_verbose_line_shows_validation_learning_rate_and_time(capsys):
+    X, y = make_task("binary", n_samples=60)
+    ManualMLPClassifier(
+        (4,), max_iter=2, early_stopping=True, verbose=True, random_state=0
+    ).fit(X, y)
+    first = capsys.readouterr().out.splitlines()[0]
+    for part in ("Iteration 1, loss = ", "validation loss = ", "validation score = "):
+        assert part in first
+    assert "learning rate = 0.05" in first and first.endswith(" s")
