@@ -2,12 +2,14 @@
 
 from ._classifier import ManualMLPClassifier
 from ._gradcheck import check_gradients
+from ._solvers import DivergenceError
 from ._trace import BackpropTrace, trace_step
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BackpropTrace",
+    "DivergenceError",
     "ManualMLPClassifier",
     "check_gradients",
     "trace_step",

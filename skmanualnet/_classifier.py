@@ -22,12 +22,7 @@ from sklearn.utils.multiclass import (
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    column_or_1d,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._callbacks import EpochCallbacks
 from ._network import (
@@ -38,8 +33,17 @@ from ._network import (
     output_loss,
     probabilities,
 )
-from ._params import check_hidden_layer_sizes
-from ._solvers import fit_lbfgs, fit_stochastic
+from ._params import check_hidden_layer_sizes, check_no_bool_counts
+from ._solvers import DivergenceError, fit_lbfgs, fit_stochastic
+from ._validation import (
+    check_class_weight,
+    check_finite_outputs,
+    check_magnitude,
+    check_sample_weight,
+    check_total_weight,
+    undo_on_failure,
+    validate_X,
+)
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -275,7 +279,12 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self : ManualMLPClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        with undo_on_failure(self, keep_if=_first_fit_diverged):
+            return self._fit(X, y, sample_weight, incremental=False)
+
+    def _validate_params(self):
+        super()._validate_params()
+        check_no_bool_counts(self)
 
     def _is_stochastic(self):
         if self.solver not in STOCHASTIC_SOLVERS:
@@ -306,17 +315,20 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self : ManualMLPClassifier
             The updated estimator.
         """
-        if _check_partial_fit_first_call(self, classes):
-            self._label_binarizer = LabelBinarizer()
-            if type_of_target(y).startswith("multilabel"):
-                self._label_binarizer.fit(y)
-            else:
-                self._label_binarizer.fit(classes)
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"classes must hold at least 2 classes, got {self.classes_!r}."
-                )
-        return self._fit(X, y, sample_weight, incremental=True)
+        self._validate_params()  # sklearn skips it for partial_fit once fitted
+        with undo_on_failure(self, keep_if=_first_fit_diverged):
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+                if len(self.classes_) < 2:
+                    raise ValueError(
+                        "classes must hold at least 2 classes, got "
+                        f"{self.classes_.tolist()}."
+                    )
+            return self._fit(X, y, sample_weight, incremental=True)
 
     def _fit(self, X, y, sample_weight, incremental):
         first_pass = not hasattr(self, "coefs_") or (
@@ -328,6 +340,34 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         stochastic = self.solver in STOCHASTIC_SOLVERS
         epochs = (1 if incremental else self.max_iter) if stochastic else 0
         callbacks = EpochCallbacks(self, X, y, sample_weight, max_epochs=epochs)
+        # overflow is caught by the divergence checks, which say what to do
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._run_solver(
+                stochastic,
+                theta,
+                layout,
+                X,
+                T,
+                sample_weight,
+                random_state,
+                incremental,
+                callbacks,
+            )
+        callbacks.fit_end()
+        return self
+
+    def _run_solver(
+        self,
+        stochastic,
+        theta,
+        layout,
+        X,
+        T,
+        sample_weight,
+        random_state,
+        incremental,
+        callbacks,
+    ):
         if stochastic:
             fit_stochastic(
                 self,
@@ -342,8 +382,6 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             )
         else:
             fit_lbfgs(self, theta, layout, X, T, sample_weight)
-        callbacks.fit_end()
-        return self
 
     def _prepare(self, X, y, sample_weight, incremental, first_pass):
         """Validated (X, y, T, s), the layout, θ (fresh or packed from the fitted
@@ -351,10 +389,9 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
         X, y, T = self._validate_input(X, y, incremental, first_pass)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+            sample_weight = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
+            check_class_weight(self.class_weight)
             if incremental and self.class_weight == "balanced":
                 raise ValueError(
                     "class_weight='balanced' needs the whole y and is not supported "
@@ -364,6 +401,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             sample_weight = (
                 weights if sample_weight is None else sample_weight * weights
             )
+            check_total_weight(sample_weight)
         random_state = check_random_state(self.random_state)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         if first_pass:
@@ -374,7 +412,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         return X, y, T, sample_weight, layout, theta, random_state
 
     def _validate_input(self, X, y, incremental, first_pass):
-        X, y = validate_data(
+        X, y = validate_X(
             self,
             X,
             y,
@@ -383,6 +421,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=first_pass,
         )
+        check_magnitude(X)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -442,6 +481,15 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         """zᴸ for validated X."""
         return logits(X, self.coefs_, self.intercepts_, self.activation)
 
+    def _checked_logits(self, X):
+        """Validate new X and return its logits zᴸ, which must be finite."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc"], reset=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = self._logits(X)
+        check_finite_outputs(z, X)
+        return z
+
     def _predict_from_logits(self, z):
         if self.out_activation_ == "softmax":
             return self.classes_[np.argmax(z, axis=1)]
@@ -462,9 +510,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels (an indicator matrix for multilabel).
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        return self._predict_from_logits(self._logits(X))
+        return self._predict_from_logits(self._checked_logits(X))
 
     def decision_function(self, X):
         """The output logits zᴸ = aᴸ⁻¹ Wᴸ + bᴸ, before softmax or σ.
@@ -480,9 +526,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             One logit per sample for binary (positive means ``classes_[1]``),
             one per class for multiclass, one per label for multilabel.
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        z = self._logits(X)
+        z = self._checked_logits(X)
         return z.ravel() if self.n_outputs_ == 1 else z
 
     def predict_proba(self, X):
@@ -499,9 +543,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             Probabilities in the order of ``classes_`` (for binary, the columns
             are 1 − σ(z) and σ(z)).
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        y = probabilities(self._logits(X), self.out_activation_)
+        y = probabilities(self._checked_logits(X), self.out_activation_)
         if self.n_outputs_ == 1 and self.out_activation_ == "logistic":
             return np.hstack([1 - y, y])
         return y
@@ -541,3 +583,9 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _first_fit_diverged(error, was_fitted):
+    """A first fit that diverged keeps its last finite weights, to be inspected;
+    any other failure, or a failure of a fitted estimator, is undone."""
+    return isinstance(error, DivergenceError) and not was_fitted

@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
 
 #: learning_rate_init='auto' resolves per solver. Adam keeps its usual 1e-3.
 #: For SGD with momentum 0.9 and Nesterov, 1e-3 (scikit-learn's default, tuned
@@ -51,3 +52,18 @@ def check_batch_size(batch_size, n_samples):
             f"samples ({n_samples}); it is clipped to {n_samples}."
         )
     return int(batch_size), None
+
+
+#: Count parameters: sklearn's Interval(Integral) takes a bool for an int.
+COUNT_PARAMETERS = ("max_iter", "batch_size", "n_iter_no_change", "max_fun")
+
+
+def check_no_bool_counts(est):
+    """Refuse True / False where a count is expected (max_iter=True is a slip)."""
+    for name in COUNT_PARAMETERS:
+        value = getattr(est, name)
+        if isinstance(value, bool | np.bool_):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {type(est).__name__} must be an int in "
+                f"the range [1, inf), not a bool. Got {value!r} instead."
+            )

@@ -63,9 +63,13 @@ def make_optimizer(est, theta):
 DIVERGENCE_FACTOR = 1e3
 
 
+class DivergenceError(ValueError):
+    """Training diverged: the loss or the weights blew up."""
+
+
 def divergence_error(epoch, what, lr):
-    """The ValueError raised at the first diverging batch or epoch."""
-    return ValueError(
+    """The error raised at the first diverging batch or epoch."""
+    return DivergenceError(
         f"Training diverged in epoch {epoch}: {what}. The weights from the start "
         "of that epoch were kept. Try a smaller learning_rate_init (it is "
         f"{lr:g}) or scale X, for example with sklearn.preprocessing.StandardScaler."
@@ -297,7 +301,7 @@ def fit_lbfgs(est, theta, layout, X, T, sample_weight):
     if est.verbose:
         print(f"L-BFGS: {result.nit} iterations, loss = {result.fun:.8f}")
     if not np.isfinite(theta).all() or not np.isfinite(est.loss_):
-        raise ValueError(
+        raise DivergenceError(
             "L-BFGS produced non-finite weights or loss. Scale X, for example "
             "with sklearn.preprocessing.StandardScaler."
         )

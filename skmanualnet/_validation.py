@@ -1,0 +1,140 @@
+"""Input checks beyond scikit-learn's: messages that name the culprit, magnitudes
+that would overflow, weights that cannot train, and undo on failure."""
+
+import copy
+from contextlib import contextmanager
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+#: Fragments of numpy's messages when an array cannot be converted to floats.
+_CONVERSION_FAILURES = (
+    "could not convert",
+    "inhomogeneous",
+    "setting an array element",
+    "argument must be a string or a",
+    "invalid literal",
+)
+
+
+def _named(what, error):
+    """The conversion error re-worded to name ``what``, or None for other errors."""
+    message = str(error)
+    if message.startswith("Complex data not supported"):
+        return ValueError(
+            f"Complex data not supported: {what} has complex values; only real "
+            "numbers are allowed."
+        )
+    if any(fragment in message for fragment in _CONVERSION_FAILURES):
+        return type(error)(f"{what} must hold real numbers only: {message}")
+    return None
+
+
+def validate_X(est, X, y="no_validation", **kwargs):
+    """``validate_data`` whose conversion errors name X.
+
+    sklearn's finiteness check sums X, which overflows (with a RuntimeWarning)
+    for legal values near the float range: those are judged by
+    :func:`check_magnitude` and :func:`check_finite_outputs` instead.
+    """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return validate_data(est, X, y, **kwargs)
+    except (ValueError, TypeError) as error:
+        named = _named("X", error)
+        if named is None:
+            raise
+        raise named from error
+
+
+def check_sample_weight(sample_weight, X):
+    """Non-negative, finite sample weights of X's dtype, with a finite sum."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+    except (ValueError, TypeError) as error:
+        named = _named("sample_weight", error)
+        if named is None:
+            raise
+        raise named from error
+    with np.errstate(over="ignore"):
+        total = sample_weight.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"sample_weight sums to {total} (its largest value is "
+            f"{sample_weight.max():.3g}); it must have a finite sum: rescale it."
+        )
+    return sample_weight
+
+
+def check_class_weight(class_weight):
+    """A dict of class weights must hold finite, non-negative numbers."""
+    if isinstance(class_weight, dict):
+        values = np.asarray(list(class_weight.values()), dtype=float)
+        if not (np.isfinite(values).all() and (values >= 0).all()):
+            raise ValueError(
+                "class_weight values must be finite and non-negative, got "
+                f"{class_weight!r}."
+            )
+
+
+def check_total_weight(sample_weight):
+    """At least one sample must keep a positive weight after class weighting."""
+    if sample_weight is not None and not sample_weight.any():
+        raise ValueError(
+            "class_weight and sample_weight together give every sample weight 0; "
+            "at least one sample needs a positive (non-zero) weight."
+        )
+
+
+def check_magnitude(X):
+    """Refuse X whose values would overflow the forward pass (|x| > √max)."""
+    values = X.data if sparse.issparse(X) else X
+    if values.size == 0:
+        return
+    largest = float(np.abs(values).max())
+    if largest > np.sqrt(np.finfo(X.dtype).max):
+        raise ValueError(
+            f"X has values up to {largest:.3g}, too large to train on without "
+            f"overflow in {X.dtype}; scale X, for example with "
+            "sklearn.preprocessing.StandardScaler."
+        )
+
+
+def check_finite_outputs(z, X):
+    """The network's logits for X must be finite (huge X overflows them)."""
+    if not np.isfinite(z).all():
+        values = X.data if sparse.issparse(X) else X
+        raise ValueError(
+            f"X has values up to {float(np.abs(values).max()):.3g}: the network's "
+            "outputs overflowed. Scale X as it was scaled for fit."
+        )
+
+
+def _state(est):
+    """The estimator's attributes that are not parameters nor callback plumbing."""
+    params = est.get_params(deep=False)
+    return {
+        key: value
+        for key, value in vars(est).items()
+        if key not in params and "callback" not in key
+    }
+
+
+@contextmanager
+def undo_on_failure(est, keep_if=lambda error, was_fitted: False):
+    """Restore ``est``'s fitted state if the body raises, unless ``keep_if`` says
+    to keep what the failed call left (the last finite weights of a first fit
+    that diverged)."""
+    saved = copy.deepcopy(_state(est))
+    try:
+        yield
+    except Exception as error:
+        if not keep_if(error, "coefs_" in saved):
+            for key in _state(est):
+                delattr(est, key)
+            vars(est).update(saved)
+        raise
