@@ -15,7 +15,7 @@ Two ways to the error signal at the logits are kept side by side:
 """
 
 import numpy as np
-from scipy.special import log_expit
+from scipy.special import log_expit, xlogy
 
 
 def _clip_log(log_y):
@@ -69,6 +69,18 @@ def output_error(y, T, w, out):
 def l2_penalty(coefs_flat, alpha, weight_sum):
     """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
     return 0.5 * alpha * float(np.dot(coefs_flat, coefs_flat)) / weight_sum
+
+
+def prior_cross_entropy(T, sample_weight, out_activation):
+    """L₀ = −Σₖ pₖ log pₖ: the loss of always predicting the class shares p.
+
+    For logistic outputs, the binary entropy summed over the output units. A
+    trained network whose loss stays far above L₀ is worse than no network.
+    """
+    p = np.average(T, axis=0, weights=sample_weight)
+    if out_activation == "softmax":
+        return float(-xlogy(p, p).sum())
+    return float(-(xlogy(p, p) + xlogy(1 - p, 1 - p)).sum())
 
 
 # The general path, kept as the tested demonstration of the collapse above.

@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import gen_batches
 
+from ._losses import prior_cross_entropy
 from ._network import Workspace, loss_and_gradient
 from ._optimizers import SGD, Adam
 from ._params import check_batch_size, resolve_learning_rate
@@ -223,6 +224,8 @@ def fit_stochastic(
             for batch in gen_batches(n_samples, batch_size):
                 rows = order[batch] if est.shuffle else batch
                 X_b, T_b, s_b = batches.take(rows)
+                if s_b is not None and not s_b.any():
+                    continue  # a batch whose weights are all 0 has no gradient
                 loss = loss_and_gradient(theta, grad, layout, X_b, T_b, s_b, *loss_args)
                 if loss_limit is None:
                     loss_limit = DIVERGENCE_FACTOR * max(loss, 1.0)
@@ -275,6 +278,23 @@ def fit_stochastic(
         warnings.warn("Training interrupted by user.", UserWarning, stacklevel=3)
     if est.early_stopping:
         np.copyto(theta, est._best_theta)
+    if not incremental and est.n_iter_:
+        _warn_if_blown_up(est, T, sample_weight)
+
+
+def _warn_if_blown_up(est, T, sample_weight):
+    """Warn when training ends far above the loss of predicting the class shares."""
+    prior = prior_cross_entropy(T, sample_weight, est.out_activation_)
+    if est.loss_ > 2 * prior + 1:
+        warnings.warn(
+            f"Training ended with loss {est.loss_:.4g}, far above {prior:.4g}, the "
+            "loss of always predicting the class shares: the network is worse "
+            "than no network. The learning rate is probably too large (it "
+            f"started at {est._optimizer.learning_rate_init:g}); try a smaller "
+            "learning_rate_init, or scale X.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
 
 
 def fit_lbfgs(est, theta, layout, X, T, sample_weight):
