@@ -32,7 +32,9 @@ def _loss_function(estimator, X, y, sample_weight):
 
     def loss_and_grad(theta):
         grad = np.empty_like(theta)
-        loss = loss_and_gradient(theta, grad, layout, X, T, sample_weight, *args)
+        loss = loss_and_gradient(
+            theta, grad, layout, X, T, sample_weight, *args, clip=False
+        )
         return loss, grad
 
     return layout, theta, loss_and_grad

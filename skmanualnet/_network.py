@@ -196,7 +196,7 @@ def batch_weights(sample_weight, n_rows):
     return (sample_weight / weight_sum)[:, np.newaxis], weight_sum
 
 
-def output_loss(z, T, w, out_activation, y, log_y):
+def output_loss(z, T, w, out_activation, y, log_y, clip=True):
     """The data term of L and the probabilities y, from the logits zᴸ.
 
     Softmax: y = softmax(z), L = −Σᵢ wᵢ Σₖ tᵢₖ log yᵢₖ (``z`` is left shifted).
@@ -204,18 +204,29 @@ def output_loss(z, T, w, out_activation, y, log_y):
     """
     if out_activation == "softmax":
         y, log_y = softmax_with_log(z, y, log_y)
-        return cross_entropy(log_y, T, w), y
-    loss = sigmoid_cross_entropy(z, T, w)
+        return cross_entropy(log_y, T, w, clip), y
+    loss = sigmoid_cross_entropy(z, T, w, clip)
     return loss, sigmoid(z, out=y)
 
 
 def loss_and_gradient(
-    theta, grad, layout, X, T, sample_weight, alpha, activation, out_activation, ws
+    theta,
+    grad,
+    layout,
+    X,
+    T,
+    sample_weight,
+    alpha,
+    activation,
+    out_activation,
+    ws,
+    clip=True,
 ):
     """L(θ) and ∇L(θ) written into ``grad``, for one batch (DESIGN §1).
 
     L = −(1/Σs) Σᵢ sᵢ Σₖ tᵢₖ log yᵢₖ + (α / (2Σs)) Σₗ ‖Wˡ‖² (the binary
     cross-entropy for logistic outputs). ``sample_weight`` None means sᵢ = 1.
+    ``clip=False`` gives the exact loss, whose gradient ``grad`` is.
     """
     coefs, intercepts = layout.unpack(theta)
     W_bars, b_bars = layout.unpack(grad)
@@ -223,7 +234,7 @@ def loss_and_gradient(
     w, weight_sum = batch_weights(sample_weight, X.shape[0])
     # forward
     z = forward(X, coefs, intercepts, activation, activations)
-    loss, y = output_loss(z, T, w, out_activation, y, log_y)
+    loss, y = output_loss(z, T, w, out_activation, y, log_y, clip)
     loss += l2_penalty(theta[: layout.n_coef], alpha, weight_sum)
     # backward
     z_bar = output_error(y, T, w, out=z_bars[-1])
