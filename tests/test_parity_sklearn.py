@@ -221,3 +221,29 @@ def test_difference_divergence_fails_fast_where_sklearn_trains_on():
     assert theirs.loss_curve_[0] > 1e6
     with pytest.raises(ValueError, match="diverged in epoch 1"):
         ManualMLPClassifier(**params).fit(X, y)
+
+
+def test_difference_defaults_are_sgd_with_an_sgd_learning_rate():
+    ours, theirs = ManualMLPClassifier().get_params(), MLPClassifier().get_params()
+    assert (ours["solver"], ours["learning_rate_init"]) == ("sgd", "auto")
+    assert (theirs["solver"], theirs["learning_rate_init"]) == ("adam", 0.001)
+    shared = set(theirs) & set(ours) - {"solver", "learning_rate_init"}
+    assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+
+
+def test_difference_a_blown_up_fit_warns_where_sklearn_is_silent(recwarn):
+    X, y = load_digits(return_X_y=True)  # unscaled
+    params = dict(solver="sgd", learning_rate_init=30, alpha=0.0, max_iter=30)
+    MLPClassifier(**params, random_state=0).fit(X, y)
+    assert not [w for w in recwarn if "far above" in str(w.message)]
+    with pytest.warns(ConvergenceWarning, match="far above"):
+        ManualMLPClassifier(**params, random_state=0).fit(X, y)
+
+
+def test_difference_bad_hidden_layer_sizes_are_named():
+    X, y = make_task("binary")
+    with pytest.raises(TypeError) as theirs:
+        MLPClassifier(hidden_layer_sizes=(2.5,)).fit(X, y)
+    assert "hidden_layer_sizes" not in str(theirs.value)
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes .* got \(2.5,\)"):
+        ManualMLPClassifier(hidden_layer_sizes=(2.5,)).fit(X, y)
