@@ -14,7 +14,6 @@ from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -36,13 +35,12 @@ from ._network import (
 from ._params import check_hidden_layer_sizes, check_no_bool_counts
 from ._solvers import DivergenceError, fit_lbfgs, fit_stochastic
 from ._validation import (
-    check_class_weight,
     check_finite_outputs,
     check_magnitude,
     check_sample_weight,
-    check_total_weight,
     undo_on_failure,
     validate_X,
+    weigh_classes,
 )
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -342,46 +340,15 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         callbacks = EpochCallbacks(self, X, y, sample_weight, max_epochs=epochs)
         # overflow is caught by the divergence checks, which say what to do
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self._run_solver(
-                stochastic,
-                theta,
-                layout,
-                X,
-                T,
-                sample_weight,
-                random_state,
-                incremental,
-                callbacks,
-            )
+            if stochastic:
+                fit_stochastic(
+                    self, theta, layout, X, T, sample_weight, random_state,
+                    incremental, callbacks,
+                )  # fmt: skip
+            else:
+                fit_lbfgs(self, theta, layout, X, T, sample_weight)
         callbacks.fit_end()
         return self
-
-    def _run_solver(
-        self,
-        stochastic,
-        theta,
-        layout,
-        X,
-        T,
-        sample_weight,
-        random_state,
-        incremental,
-        callbacks,
-    ):
-        if stochastic:
-            fit_stochastic(
-                self,
-                theta,
-                layout,
-                X,
-                T,
-                sample_weight,
-                random_state,
-                incremental,
-                callbacks,
-            )
-        else:
-            fit_lbfgs(self, theta, layout, X, T, sample_weight)
 
     def _prepare(self, X, y, sample_weight, incremental, first_pass):
         """Validated (X, y, T, s), the layout, θ (fresh or packed from the fitted
@@ -391,17 +358,9 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
-            check_class_weight(self.class_weight)
-            if incremental and self.class_weight == "balanced":
-                raise ValueError(
-                    "class_weight='balanced' needs the whole y and is not supported "
-                    "by partial_fit; pass a dict {label: weight} instead."
-                )
-            weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
-            sample_weight = (
-                weights if sample_weight is None else sample_weight * weights
+            sample_weight = weigh_classes(
+                self.class_weight, y, sample_weight, X.dtype, incremental
             )
-            check_total_weight(sample_weight)
         random_state = check_random_state(self.random_state)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         if first_pass:

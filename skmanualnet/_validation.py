@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 #: Fragments of numpy's messages when an array cannot be converted to floats.
@@ -70,8 +71,14 @@ def check_sample_weight(sample_weight, X):
     return sample_weight
 
 
-def check_class_weight(class_weight):
-    """A dict of class weights must hold finite, non-negative numbers."""
+def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
+    """s ⊙ class weights: ``compute_sample_weight(class_weight, y)`` times the
+    sample weights, checked to be finite, non-negative and not all zero."""
+    if incremental and class_weight == "balanced":
+        raise ValueError(
+            "class_weight='balanced' needs the whole y and is not supported by "
+            "partial_fit; pass a dict {label: weight} instead."
+        )
     if isinstance(class_weight, dict):
         values = np.asarray(list(class_weight.values()), dtype=float)
         if not (np.isfinite(values).all() and (values >= 0).all()):
@@ -79,15 +86,15 @@ def check_class_weight(class_weight):
                 "class_weight values must be finite and non-negative, got "
                 f"{class_weight!r}."
             )
-
-
-def check_total_weight(sample_weight):
-    """At least one sample must keep a positive weight after class weighting."""
-    if sample_weight is not None and not sample_weight.any():
+    weights = compute_sample_weight(class_weight, y).astype(dtype)
+    if sample_weight is not None:
+        weights *= sample_weight
+    if not weights.any():
         raise ValueError(
             "class_weight and sample_weight together give every sample weight 0; "
             "at least one sample needs a positive (non-zero) weight."
         )
+    return weights
 
 
 def check_magnitude(X):
