@@ -2,6 +2,7 @@
 
 from ._classifier import ManualMLPClassifier
 from ._gradcheck import check_gradients
+from ._onnx import register_onnx_converter, to_onnx
 from ._solvers import DivergenceError
 from ._trace import BackpropTrace, trace_step
 
@@ -12,6 +13,8 @@ __all__ = [
     "DivergenceError",
     "ManualMLPClassifier",
     "check_gradients",
+    "register_onnx_converter",
+    "to_onnx",
     "trace_step",
     "__version__",
 ]

@@ -239,12 +239,12 @@ def _convert(scope, operator, container):
         node("Softmax", z, output=proba_name, axis=1)
         index = node("ArgMax", z, "argmax", axis=1, keepdims=0)
     else:
-        p = node("Sigmoid", z, "sigmoid")
         positive = node("Greater", [z, constant("zero", np.zeros((), dtype))])
         if _is_multilabel(model):
-            node("Identity", p, output=proba_name)
+            node("Sigmoid", z, output=proba_name)
             node("Cast", positive, output=label_name, to=int64)
             return
+        p = node("Sigmoid", z, "sigmoid")
         one_minus_p = node("Sub", [constant("one", np.ones((), dtype)), p])
         node("Concat", [one_minus_p, p], output=proba_name, axis=1)
         index = node("Cast", positive, "positive", to=int64)

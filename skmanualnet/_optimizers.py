@@ -18,7 +18,25 @@ import numpy as np
 MIN_ADAPTIVE_LEARNING_RATE = 1e-6
 
 
-class SGD:
+class _Scratch:
+    """Scratch vectors are workspace, not state: they are not pickled (nor deep
+    copied) and are made again, from the shape of ``_state_vector``, on load."""
+
+    _SCRATCH = ()
+
+    def _make_scratch(self, like):
+        for name in self._SCRATCH:
+            setattr(self, name, np.empty_like(like))
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k not in self._SCRATCH}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._make_scratch(getattr(self, self._state_vector))
+
+
+class SGD(_Scratch):
     """Mini-batch SGD with (Nesterov) momentum and a learning-rate schedule.
 
     Parameters
@@ -41,6 +59,9 @@ class SGD:
         Exponent of the invscaling schedule.
     """
 
+    _SCRATCH = ("_lr_grad", "_step")
+    _state_vector = "velocity"
+
     def __init__(
         self, n_params, dtype, learning_rate_init, schedule, momentum, nesterov, power_t
     ):
@@ -51,8 +72,7 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._lr_grad = np.empty(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
+        self._make_scratch(self.velocity)
 
     def step(self, theta, grad):
         """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov)."""
@@ -85,7 +105,7 @@ class SGD:
         return False
 
 
-class Adam:
+class Adam(_Scratch):
     """Adam (Kingma & Ba) with bias correction folded into the step size.
 
     Parameters
@@ -102,6 +122,9 @@ class Adam:
         ε, added to √v.
     """
 
+    _SCRATCH = ("_scratch", "_step")
+    _state_vector = "m"
+
     def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
         self.learning_rate_init = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
@@ -109,8 +132,7 @@ class Adam:
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
-        self._step = np.empty(n_params, dtype=dtype)
+        self._make_scratch(self.m)
 
     def step(self, theta, grad):
         """m ← β₁m + (1−β₁)W̄, v ← β₂v + (1−β₂)W̄², W ← W − η_t m / (√v + ε)."""
