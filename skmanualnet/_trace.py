@@ -83,7 +83,9 @@ class BackpropTrace:
                 value = getattr(self, name)[l]
                 if value is not None:
                     lines.append(f"  {name}{l} {value.shape}:")
-                    lines.append(np.array2string(value, precision=4, prefix="    "))
+                    lines.append(
+                        "    " + np.array2string(value, precision=4, prefix="    ")
+                    )
         for name in ("y", "T", "y_bar", "z_bar_jacobian", "z_bar_fused"):
             lines.append(f"{name} {getattr(self, name).shape}:")
             lines.append(np.array2string(getattr(self, name), precision=4))
