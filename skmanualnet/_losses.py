@@ -73,7 +73,7 @@ def output_error(y, T, w, out):
 
 def l2_penalty(coefs_flat, alpha, weight_sum):
     """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
-    return 0.5 * alpha * float(np.dot(coefs_flat, coefs_flat)) / weight_sum
+    return 0.5 * alpha * float(np.einsum("i,i->", coefs_flat, coefs_flat)) / weight_sum
 
 
 def prior_cross_entropy(T, sample_weight, out_activation):

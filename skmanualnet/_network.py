@@ -42,6 +42,17 @@ class ParameterLayout:
         self.coef_shapes = list(pairwise(self.layer_units))
         self.n_coef = sum(n_in * n_out for n_in, n_out in self.coef_shapes)
         self.size = self.n_coef + sum(self.layer_units[1:])
+        self._views = []  # [(array, views)]: θ and its gradient, reused every batch
+
+    def views(self, theta):
+        """:meth:`unpack`, remembered for the last two vectors (θ and ∇L in a
+        training loop), so that a batch does not rebuild 2L views of each."""
+        for array, views in self._views:
+            if array is theta:
+                return views
+        views = self.unpack(theta)
+        self._views = [*self._views[-1:], (theta, views)]
+        return views
 
     def unpack(self, theta):
         """Views ``(coefs, intercepts)`` of θ: Wˡ (n_in, n_out), bˡ (n_out,)."""
@@ -142,9 +153,15 @@ def input_error(z_bar, W, out):
     return np.matmul(z_bar, W.T, out=out)
 
 
-def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum):
-    """W̄ˡ += (α / Σs) Wˡ for every layer at once (the weights are contiguous in θ)."""
-    W_bar_flat += (alpha / weight_sum) * W_flat
+def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, scratch):
+    """W̄ˡ += (α / Σs) Wˡ for every layer at once (the weights are contiguous in θ).
+
+    ``scratch`` (as long as the weights) holds (α / Σs) W, so that no temporary
+    is allocated per batch.
+    """
+    if alpha:
+        np.multiply(W_flat, alpha / weight_sum, out=scratch)
+        W_bar_flat += scratch
     return W_bar_flat
 
 
@@ -176,16 +193,22 @@ class Workspace:
         self._z_bars = [np.empty((n_rows, u), dtype=dtype) for u in widths]
         self._y = np.empty((n_rows, widths[-1]), dtype=dtype)
         self._log_y = np.empty((n_rows, widths[-1]), dtype=dtype)
+        n_coef = sum(a * b for a, b in pairwise(layer_units))
+        self.coef_scratch = np.empty(n_coef, dtype=dtype)  # for l2_gradient
+        self._rows = {}  # B -> views (a batch loop sees at most two sizes)
 
     def rows(self, X):
         """Views for a batch X: (activations with a⁰ = X, z_bars, y, log_y)."""
         B = X.shape[0]
-        return (
-            [X] + [a[:B] for a in self._activations],
-            [z[:B] for z in self._z_bars],
-            self._y[:B],
-            self._log_y[:B],
-        )
+        if B not in self._rows:
+            self._rows[B] = (
+                [a[:B] for a in self._activations],
+                [z[:B] for z in self._z_bars],
+                self._y[:B],
+                self._log_y[:B],
+            )
+        activations, z_bars, y, log_y = self._rows[B]
+        return [X, *activations], z_bars, y, log_y
 
 
 def batch_weights(sample_weight, n_rows):
@@ -228,8 +251,8 @@ def loss_and_gradient(
     cross-entropy for logistic outputs). ``sample_weight`` None means sᵢ = 1.
     ``clip=False`` gives the exact loss, whose gradient ``grad`` is.
     """
-    coefs, intercepts = layout.unpack(theta)
-    W_bars, b_bars = layout.unpack(grad)
+    coefs, intercepts = layout.views(theta)
+    W_bars, b_bars = layout.views(grad)
     activations, z_bars, y, log_y = ws.rows(X)
     w, weight_sum = batch_weights(sample_weight, X.shape[0])
     # forward
@@ -239,5 +262,11 @@ def loss_and_gradient(
     # backward
     z_bar = output_error(y, T, w, out=z_bars[-1])
     backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars)
-    l2_gradient(grad[: layout.n_coef], theta[: layout.n_coef], alpha, weight_sum)
+    l2_gradient(
+        grad[: layout.n_coef],
+        theta[: layout.n_coef],
+        alpha,
+        weight_sum,
+        ws.coef_scratch,
+    )
     return loss

@@ -47,7 +47,7 @@ def test_check_gradients_on_a_fitted_model_detects_a_wrong_gradient(monkeypatch)
     import skmanualnet._network as network
 
     monkeypatch.setattr(
-        network, "l2_gradient", lambda g, W, alpha, s: g.__iadd__(alpha * W)
+        network, "l2_gradient", lambda g, W, alpha, s, scratch: g.__iadd__(alpha * W)
     )
     model.set_params(alpha=1.0)
     assert max(check_gradients(model, X, y)["coefs"]) > 1e-3
