@@ -56,7 +56,8 @@ def example_runs(request, tmp_path_factory):
     selected = [
         item.callspec.params["script"]
         for item in request.session.items
-        if item.originalname == test_example_runs_on_its_own_without_warnings.__name__
+        if getattr(item, "originalname", None)
+        == test_example_runs_on_its_own_without_warnings.__name__
     ]
     cwd = tmp_path_factory.mktemp("examples")
     with ThreadPoolExecutor(max_workers=2) as pool:
