@@ -406,7 +406,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                     f"y has classes {unknown} that are not in classes_ {known} "
                     "from the first call."
                 )
-        T = self._label_binarizer.transform(y).astype(X.dtype)
+        T = self._label_binarizer.transform(y).astype(np.uint8)  # 0/1 indicators
         return X, y, T
 
     def _initialize(self, layout, T, dtype, random_state):

@@ -78,28 +78,31 @@ def divergence_error(epoch, what, lr):
 
 
 class _Batches:
-    """Rows of (X, T, s) for one mini-batch; shuffled rows go into reused buffers."""
+    """Rows of (X, T, s) for one mini-batch; shuffled rows go into reused buffers.
+
+    T is kept compact (uint8 indicators) and copied, batch by batch, into a
+    float buffer of X's dtype: n × K floats would otherwise outweigh X itself
+    for narrow data.
+    """
 
     def __init__(self, X, T, sample_weight, batch_size):
         self.X, self.T, self.sample_weight = X, T, sample_weight
         self.dense = not sparse.issparse(X)
         if self.dense:
             self._X = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-        self._T = np.empty((batch_size, T.shape[1]), dtype=T.dtype)
+        self._T = np.empty((batch_size, T.shape[1]), dtype=X.dtype)
 
     def take(self, rows):
         """(X_batch, T_batch, s_batch) for ``rows``, a slice or an index array."""
         s = None if self.sample_weight is None else self.sample_weight[rows]
+        T = self.T[rows]
+        T_float = self._T[: T.shape[0]]
+        T_float[...] = T
         if isinstance(rows, slice):
-            return self.X[rows], self.T[rows], s
-        B = len(rows)
-        T = np.take(self.T, rows, axis=0, out=self._T[:B])
-        X = (
-            np.take(self.X, rows, axis=0, out=self._X[:B])
-            if self.dense
-            else self.X[rows]
-        )
-        return X, T, s
+            return self.X[rows], T_float, s
+        if self.dense:
+            return np.take(self.X, rows, axis=0, out=self._X[: len(rows)]), T_float, s
+        return self.X[rows], T_float, s
 
 
 def _validation_split(est, X, T, sample_weight, random_state):
@@ -302,6 +305,8 @@ def fit_lbfgs(est, theta, layout, X, T, sample_weight):
     ws = Workspace(layout.layer_units, X.shape[0], theta.dtype)
     grad = np.empty_like(theta)
     loss_args = (est.alpha, est.activation, est.out_activation_, ws)
+
+    T = T.astype(theta.dtype)
 
     def loss_and_grad(x):
         theta[...] = x

@@ -129,6 +129,7 @@ def trace_step(estimator, X, y, sample_weight=None):
     X, _, T, sample_weight, layout, theta, _ = model._prepare(
         X, y, sample_weight, incremental=fitted, first_pass=not fitted
     )
+    T = T.astype(theta.dtype)
     coefs, intercepts = layout.unpack(theta)
     phi, phi_backward = HIDDEN_ACTIVATIONS[model.activation]
     L = len(coefs)

@@ -102,7 +102,7 @@ def check_magnitude(X):
     values = X.data if sparse.issparse(X) else X
     if values.size == 0:
         return
-    largest = float(np.abs(values).max())
+    largest = max(float(values.max()), -float(values.min()))  # no copy of X
     if largest > np.sqrt(np.finfo(X.dtype).max):
         raise ValueError(
             f"X has values up to {largest:.3g}, too large to train on without "
