@@ -59,7 +59,7 @@ class SGD(_Scratch):
         Exponent of the invscaling schedule.
     """
 
-    _SCRATCH = ("_lr_grad", "_step")
+    _SCRATCH = ("_step",)
     _state_vector = "velocity"
 
     def __init__(
@@ -75,9 +75,12 @@ class SGD(_Scratch):
         self._make_scratch(self.velocity)
 
     def step(self, theta, grad):
-        """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov)."""
-        v, lr_grad = self.velocity, self._lr_grad
-        np.multiply(grad, self.learning_rate, out=lr_grad)
+        """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov).
+
+        ``grad`` is used as scratch: it holds η W̄ afterwards.
+        """
+        v, lr_grad = self.velocity, grad
+        lr_grad *= self.learning_rate
         v *= self.momentum
         v -= lr_grad
         if self.nesterov:
@@ -122,7 +125,7 @@ class Adam(_Scratch):
         ε, added to √v.
     """
 
-    _SCRATCH = ("_scratch", "_step")
+    _SCRATCH = ("_scratch",)
     _state_vector = "m"
 
     def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
@@ -135,16 +138,19 @@ class Adam(_Scratch):
         self._make_scratch(self.m)
 
     def step(self, theta, grad):
-        """m ← β₁m + (1−β₁)W̄, v ← β₂v + (1−β₂)W̄², W ← W − η_t m / (√v + ε)."""
-        b1, b2, scratch, step = self.beta_1, self.beta_2, self._scratch, self._step
+        """m ← β₁m + (1−β₁)W̄, v ← β₂v + (1−β₂)W̄², W ← W − η_t m / (√v + ε).
+
+        ``grad`` is used as scratch: it holds the step taken afterwards.
+        """
+        b1, b2, scratch, step = self.beta_1, self.beta_2, self._scratch, grad
         self.t += 1
-        self.m *= b1
-        np.multiply(grad, 1 - b1, out=scratch)
-        self.m += scratch
         self.v *= b2
         np.square(grad, out=scratch)
         scratch *= 1 - b2
         self.v += scratch
+        self.m *= b1
+        grad *= 1 - b1
+        self.m += grad
         # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ): the bias corrections of m and v
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
