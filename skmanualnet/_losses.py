@@ -19,15 +19,15 @@ from scipy.special import log_expit, xlogy
 
 
 def _clip_log(log_y, clip):
-    """log y clipped to [log ε, log(1 − ε)] in place when ``clip``.
+    """log y raised to at least log ε in place when ``clip``.
 
-    Only the *reported* loss is clipped (as scikit-learn reports it), never a
-    gradient; the gradient check asks for the exact loss (``clip=False``).
+    Only the *reported* loss is clipped, as scikit-learn reports it (it clips
+    y to [ε, 1 − ε]; the upper bound moves log y by less than ε and is left
+    out), never a gradient. The gradient check asks for the exact loss.
     """
-    if not clip:
-        return log_y
-    eps = np.finfo(log_y.dtype).eps
-    return np.clip(log_y, np.log(eps), np.log1p(-eps), out=log_y)
+    if clip:
+        np.maximum(log_y, np.log(np.finfo(log_y.dtype).eps), out=log_y)
+    return log_y
 
 
 def softmax_with_log(z, y, log_y):
@@ -35,17 +35,20 @@ def softmax_with_log(z, y, log_y):
 
     Log-sum-exp: every exponent is ≤ 0. ``z`` is left shifted by its row max.
     """
-    z -= z.max(axis=1, keepdims=True)
+    z -= np.maximum.reduce(z, axis=1, keepdims=True)
     np.exp(z, out=y)
-    row_sum = y.sum(axis=1, keepdims=True)
+    row_sum = np.add.reduce(y, axis=1, keepdims=True)
     y /= row_sum
-    np.subtract(z, np.log(row_sum), out=log_y)
+    np.subtract(z, np.log(row_sum, out=row_sum), out=log_y)
     return y, log_y
 
 
 def cross_entropy(log_y, T, w, clip=True):
     """L = −Σᵢ wᵢ Σₖ tᵢₖ log yᵢₖ: multiclass cross-entropy from log-probabilities."""
-    return -float(np.sum(w * (T * _clip_log(log_y, clip))))
+    log_y = _clip_log(log_y, clip)
+    if np.ndim(w) == 0:
+        return -w * float(np.einsum("ik,ik->", T, log_y))
+    return -float(np.einsum("i,ik,ik->", w[:, 0], T, log_y))
 
 
 def sigmoid_cross_entropy(z, T, w, clip=True):
@@ -71,9 +74,16 @@ def output_error(y, T, w, out):
     return out
 
 
-def l2_penalty(coefs_flat, alpha, weight_sum):
-    """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
-    return 0.5 * alpha * float(np.einsum("i,i->", coefs_flat, coefs_flat)) / weight_sum
+def l2_penalty(coefs_flat, alpha, weight_sum, scratch):
+    """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously.
+
+    Squares into ``scratch`` and sums: no BLAS dot, whose threads stall when
+    the other core is busy (seen here: 8 ms for 11k numbers instead of 5 µs).
+    """
+    if not alpha:
+        return 0.0
+    squares = np.square(coefs_flat, out=scratch)
+    return 0.5 * alpha * float(np.add.reduce(squares)) / weight_sum
 
 
 def prior_cross_entropy(T, sample_weight, out_activation):
