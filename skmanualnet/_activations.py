@@ -42,8 +42,7 @@ def identity_backward(a, a_bar):
 
 def relu_backward(a, a_bar):
     """z̄ = ā ⊙ [a > 0]: relu′ read off its output (a > 0 exactly where z > 0)."""
-    np.copyto(a_bar, 0, where=a <= 0)
-    return a_bar
+    return np.multiply(a_bar, a > 0, out=a_bar)
 
 
 def tanh_backward(a, a_bar):

@@ -36,7 +36,7 @@ class _Scratch:
         self._make_scratch(getattr(self, self._state_vector))
 
 
-class SGD(_Scratch):
+class SGD:
     """Mini-batch SGD with (Nesterov) momentum and a learning-rate schedule.
 
     Parameters
@@ -59,9 +59,6 @@ class SGD(_Scratch):
         Exponent of the invscaling schedule.
     """
 
-    _SCRATCH = ("_step",)
-    _state_vector = "velocity"
-
     def __init__(
         self, n_params, dtype, learning_rate_init, schedule, momentum, nesterov, power_t
     ):
@@ -71,24 +68,26 @@ class SGD(_Scratch):
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.velocity = np.zeros(n_params, dtype=dtype)
-        self._make_scratch(self.velocity)
+        # μ v, the part of the next step that momentum carries over: kept
+        # instead of v so that a step needs no vector beyond θ, W̄ and this one
+        self.carried = np.zeros(n_params, dtype=dtype)
 
     def step(self, theta, grad):
         """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov).
 
-        ``grad`` is used as scratch: it holds η W̄ afterwards.
+        With c = μ v carried over from the last step: v = c − η W̄. ``grad`` is
+        used as scratch (it holds η W̄ afterwards).
         """
-        v, lr_grad = self.velocity, grad
+        c, lr_grad = self.carried, grad
         lr_grad *= self.learning_rate
-        v *= self.momentum
-        v -= lr_grad
+        c -= lr_grad  # c is now v, the new velocity
         if self.nesterov:
-            np.multiply(v, self.momentum, out=self._step)
-            self._step -= lr_grad
-            theta += self._step
+            c *= self.momentum  # μ v
+            theta -= lr_grad
+            theta += c  # W + μ v − η W̄
         else:
-            theta += v
+            theta += c  # W + v
+            c *= self.momentum
 
     def epoch_end(self, samples_seen):
         """η = η₀ / (t + 1)^power_t for the invscaling schedule."""

@@ -101,7 +101,9 @@ class _Batches:
         if isinstance(rows, slice):
             return self.X[rows], T_float, s
         if self.dense:
-            return np.take(self.X, rows, axis=0, out=self._X[: len(rows)]), T_float, s
+            # mode="clip" writes straight into the buffer ("raise" goes through a copy)
+            X = np.take(self.X, rows, axis=0, out=self._X[: len(rows)], mode="clip")
+            return X, T_float, s
         return self.X[rows], T_float, s
 
 

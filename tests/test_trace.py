@@ -31,7 +31,7 @@ def test_trace_matches_the_training_gradient_and_leaves_the_model_alone(
     )
     model.fit(X, y)
     before = [c.copy() for c in model.coefs_ + model.intercepts_]
-    velocity = model._optimizer.velocity.copy()
+    velocity = model._optimizer.carried.copy()
     sw = np.linspace(0.5, 1.5, 4)
     trace = trace_step(model, X[:4], y[:4], sample_weight=sw)
 
@@ -43,7 +43,7 @@ def test_trace_matches_the_training_gradient_and_leaves_the_model_alone(
         assert_allclose(trace.b_bar[l + 1], b_bars[l], rtol=1e-12, atol=1e-15)
     for c, b in zip(model.coefs_ + model.intercepts_, before, strict=True):
         assert_array_equal(c, b)
-    assert_array_equal(model._optimizer.velocity, velocity)
+    assert_array_equal(model._optimizer.carried, velocity)
     assert_allclose(
         trace.a[-1],
         model.predict_proba(X[:4])
