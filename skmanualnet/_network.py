@@ -182,7 +182,7 @@ def backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars):
 class Workspace:
     """Buffers for the forward and backward pass of batches of up to ``n_rows`` rows.
 
-    Allocated once per fit and reused by every batch: ``rows(B)`` hands out
+    Allocated once per fit and reused by every batch: ``rows(X)`` hands out
     views of the first B rows, which stay C-contiguous.
     """
 
@@ -193,7 +193,7 @@ class Workspace:
         self._y = np.empty((n_rows, widths[-1]), dtype=dtype)
         self._log_y = np.empty((n_rows, widths[-1]), dtype=dtype)
         n_coef = sum(a * b for a, b in pairwise(layer_units))
-        self.coef_scratch = np.empty(n_coef, dtype=dtype)  # for the L2 penalty
+        self.coef_scratch = np.empty(n_coef, dtype=dtype)  # L2 penalty, gradient
         self._rows = {}  # B -> views (a batch loop sees at most two sizes)
 
     def rows(self, X):
@@ -254,18 +254,13 @@ def loss_and_gradient(
     W_bars, b_bars = layout.views(grad)
     activations, z_bars, y, log_y = ws.rows(X)
     w, weight_sum = batch_weights(sample_weight, X.shape[0])
+    W_flat, W_bar_flat = theta[: layout.n_coef], grad[: layout.n_coef]
     # forward
     z = forward(X, coefs, intercepts, activation, activations)
     loss, y = output_loss(z, T, w, out_activation, y, log_y, clip)
-    loss += l2_penalty(theta[: layout.n_coef], alpha, weight_sum, ws.coef_scratch)
+    loss += l2_penalty(W_flat, alpha, weight_sum, ws.coef_scratch)
     # backward
     z_bar = output_error(y, T, w, out=z_bars[-1])
     backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars)
-    l2_gradient(
-        grad[: layout.n_coef],
-        theta[: layout.n_coef],
-        alpha,
-        weight_sum,
-        ws.coef_scratch,
-    )
+    l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, ws.coef_scratch)
     return loss

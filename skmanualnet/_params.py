@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 #: for adam) barely moves in 200 epochs; 0.05 was measured to match or beat
 #: default adam on moons, circles, a linearly separable set, digits, iris,
 #: breast cancer and wine (benchmarks/bench_defaults.py).
-AUTO_LEARNING_RATE = {"sgd": 0.05, "adam": 1e-3, "lbfgs": 1e-3}
+AUTO_LEARNING_RATE = {"sgd": 0.05, "adam": 1e-3}  # lbfgs has no learning rate
 
 
 def resolve_learning_rate(learning_rate_init, solver):

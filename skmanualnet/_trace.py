@@ -15,6 +15,7 @@ from ._activations import HIDDEN_ACTIVATIONS
 from ._losses import (
     cross_entropy_y_bar,
     jacobian_vector_product,
+    l2_penalty,
     output_error,
     sigmoid_derivative,
     sigmoid_y_bar,
@@ -25,6 +26,7 @@ from ._network import (
     batch_weights,
     bias_gradient,
     input_error,
+    l2_gradient,
     output_loss,
     weight_gradient,
 )
@@ -52,7 +54,8 @@ class BackpropTrace:
     a_bar, z_bar, W_bar, b_bar : list of ndarray
         Āˡ, Z̄ˡ, W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ + (α/Σs)Wˡ and b̄ˡ = 1ᵀZ̄ˡ (``a_bar[0]`` is None).
     W_update, b_update : list of ndarray
-        What one step of the estimator's optimizer would add to Wˡ and bˡ.
+        What one step of the estimator's optimizer would add to Wˡ and bˡ
+        (None for ``solver="lbfgs"``, whose step comes from a line search).
     """
 
     z: list
@@ -143,7 +146,7 @@ def trace_step(estimator, X, y, sample_weight=None):
                 a[l],
                 coefs[l],
                 intercepts[l],
-                out=np.empty((X.shape[0], coefs[l].shape[1])),
+                out=np.empty((X.shape[0], coefs[l].shape[1]), dtype=theta.dtype),
             )
         )
         a.append(phi(z[-1], out=np.empty_like(z[-1])) if l < L - 1 else None)
@@ -155,7 +158,8 @@ def trace_step(estimator, X, y, sample_weight=None):
         np.empty_like(z[L]),
         np.empty_like(z[L]),
     )
-    loss += 0.5 * model.alpha * sum(float(np.sum(W**2)) for W in coefs) / weight_sum
+    W_flat, scratch = theta[: layout.n_coef], np.empty(layout.n_coef, theta.dtype)
+    loss += l2_penalty(W_flat, model.alpha, weight_sum, scratch)
     a[L] = y_out
 
     # the output error, both ways
@@ -167,28 +171,30 @@ def trace_step(estimator, X, y, sample_weight=None):
         z_bar_jacobian = jacobian * y_bar
     z_bar_fused = output_error(y_out, T, w, out=np.empty_like(y_out))
 
-    # backward
+    # backward, into a gradient vector laid out like θ
+    grad = np.empty_like(theta)
+    W_bars, b_bars = layout.unpack(grad)
     z_bar, a_bar = [None] * (L + 1), [None] * (L + 1)
-    W_bar, b_bar = [None] * (L + 1), [None] * (L + 1)
+    W_bar, b_bar = [None, *W_bars], [None, *b_bars]
     z_bar[L] = z_bar_fused
     for l in range(L, 0, -1):
-        W_bar[l] = weight_gradient(a[l - 1], z_bar[l], out=np.empty_like(coefs[l - 1]))
-        W_bar[l] += (model.alpha / weight_sum) * coefs[l - 1]
-        b_bar[l] = bias_gradient(z_bar[l], out=np.empty_like(intercepts[l - 1]))
+        weight_gradient(a[l - 1], z_bar[l], out=W_bar[l])
+        bias_gradient(z_bar[l], out=b_bar[l])
         if l > 1:
             a_bar[l - 1] = input_error(
                 z_bar[l], coefs[l - 1], out=np.empty_like(a[l - 1])
             )
             z_bar[l - 1] = phi_backward(a[l - 1], a_bar[l - 1].copy())
+    l2_gradient(grad[: layout.n_coef], W_flat, model.alpha, weight_sum, scratch)
 
-    # update: one step of the estimator's optimizer, on copies
-    optimizer = copy.deepcopy(getattr(model, "_optimizer", None)) or make_optimizer(
-        model, theta
-    )
-    grad = layout.pack(W_bar[1:], b_bar[1:], theta.dtype)
-    stepped = theta.copy()
-    optimizer.step(stepped, grad)
-    W_update, b_update = layout.unpack(stepped - theta)
+    # update: one step of the estimator's optimizer, on copies (none for lbfgs,
+    # whose step comes out of scipy's line search)
+    W_update = b_update = [None] * L
+    if model.solver != "lbfgs":
+        optimizer = getattr(model, "_optimizer", None) or make_optimizer(model, theta)
+        stepped = theta.copy()
+        copy.deepcopy(optimizer).step(stepped, grad.copy())
+        W_update, b_update = layout.unpack(stepped - theta)
 
     return BackpropTrace(
         z=z,

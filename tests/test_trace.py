@@ -66,3 +66,13 @@ def test_trace_of_an_unfitted_model_shows_the_plain_sgd_update():
     text = str(trace)
     assert "layer 1:" in text and "W_bar2 (3, 3)" in text
     assert set(trace.to_dict()) >= {"z", "a", "y_bar", "W_bar", "b_bar", "W_update"}
+
+
+def test_trace_of_a_float32_lbfgs_model_stays_float32_and_has_no_update():
+    X, y = make_task("binary", n_samples=20)
+    model = ManualMLPClassifier((3,), solver="lbfgs", max_iter=5, random_state=0)
+    model.fit(X.astype(np.float32), y)
+    trace = trace_step(model, X[:3].astype(np.float32), y[:3])
+    assert all(z.dtype == np.float32 for z in trace.z[1:])
+    assert trace.W_bar[1].dtype == np.float32
+    assert trace.W_update == [None, None, None]
