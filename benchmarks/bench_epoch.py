@@ -109,12 +109,12 @@ class GemmFloor:
             m = X_b.shape[0]
             a = [X_b] + [a[:m] for a in self.a]
             for l, W in enumerate(self.W):
-                np.matmul(a[l], W, out=a[l + 1])
+                np.dot(a[l], W, out=a[l + 1])
             for l in range(len(self.W) - 1, -1, -1):
                 z_bar = self.z_bar[l][:m]
-                np.matmul(a[l].T, z_bar, out=self.W_bar[l])
+                np.dot(a[l].T, z_bar, out=self.W_bar[l])
                 if l > 0:
-                    np.matmul(z_bar, self.W[l].T, out=self.a_bar[l - 1][:m])
+                    np.dot(z_bar, self.W[l].T, out=self.a_bar[l - 1][:m])
 
 
 def fit_time(model, X, y):

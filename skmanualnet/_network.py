@@ -90,12 +90,20 @@ def glorot_uniform(layout, activation, random_state, dtype):
     return theta
 
 
+def _into(out, a, b):
+    """out = a b: straight into ``out`` by BLAS when ``a`` is a dense array of
+    ``out``'s dtype, else (sparse, or other dtypes at predict time) by ``@``."""
+    # type() is cheaper than issparse, and np.dot than np.matmul (~0.4 µs a
+    # call, which counts at small batches); np.dot wants out's exact dtype
+    if type(a) is np.ndarray and a.dtype == out.dtype:
+        return np.dot(a, b, out=out)
+    out[...] = a @ b
+    return out
+
+
 def affine(a, W, b, out):
     """zˡ = aˡ⁻¹ Wˡ + bˡ (``a`` may be a scipy sparse matrix)."""
-    if type(a) is np.ndarray:  # a cheaper test than issparse, made 2L times a batch
-        np.matmul(a, W, out=out)
-    else:
-        out[...] = a @ W
+    _into(out, a, W)
     out += b
     return out
 
@@ -135,21 +143,18 @@ def weight_gradient(a_prev, z_bar, out):
 
     The penalty term (α / Σs) Wˡ is added by :func:`l2_gradient`.
     """
-    if type(a_prev) is np.ndarray:
-        np.matmul(a_prev.T, z_bar, out=out)
-    else:
-        out[...] = a_prev.T @ z_bar
-    return out
+    return _into(out, a_prev.T, z_bar)
 
 
-def bias_gradient(z_bar, out):
-    """b̄ˡ = 1ᵀ Z̄ˡ."""
-    return np.add.reduce(z_bar, axis=0, out=out)
+def bias_gradient(z_bar, ones, out):
+    """b̄ˡ = 1ᵀ Z̄ˡ, as the product it is (``ones`` holds B ones): BLAS sums the
+    columns 1.5-3× faster than ``z_bar.sum(axis=0)``."""
+    return np.dot(ones, z_bar, out=out)
 
 
 def input_error(z_bar, W, out):
     """Āˡ⁻¹ = Z̄ˡ (Wˡ)ᵀ: the error signal handed back to the layer below."""
-    return np.matmul(z_bar, W.T, out=out)
+    return np.dot(z_bar, W.T, out=out)
 
 
 def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, scratch):
@@ -164,16 +169,17 @@ def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, scratch):
     return W_bar_flat
 
 
-def backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars):
+def backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars, ones):
     """Back-propagate Z̄ᴸ layer by layer, in the reverse order of :func:`forward`.
 
     Writes W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ into ``W_bars``, b̄ˡ = 1ᵀZ̄ˡ into ``b_bars``, and turns
     Āˡ⁻¹ = Z̄ˡ(Wˡ)ᵀ into Z̄ˡ⁻¹ = Āˡ⁻¹ ⊙ φ′ in the buffer ``z_bars[l - 2]``.
+    ``ones`` is a vector of B ones (for b̄ = 1ᵀZ̄).
     """
     phi_backward = HIDDEN_ACTIVATIONS[activation][1]
     for l in range(len(coefs) - 1, -1, -1):
         weight_gradient(activations[l], z_bar, out=W_bars[l])
-        bias_gradient(z_bar, out=b_bars[l])
+        bias_gradient(z_bar, ones, out=b_bars[l])
         if l > 0:
             a_bar = input_error(z_bar, coefs[l], out=z_bars[l - 1])
             z_bar = phi_backward(activations[l], a_bar)
@@ -194,10 +200,11 @@ class Workspace:
         self._log_y = np.empty((n_rows, widths[-1]), dtype=dtype)
         n_coef = sum(a * b for a, b in pairwise(layer_units))
         self.coef_scratch = np.empty(n_coef, dtype=dtype)  # L2 penalty, gradient
+        self._ones = np.ones(n_rows, dtype=dtype)  # b̄ = 1ᵀZ̄
         self._rows = {}  # B -> views (a batch loop sees at most two sizes)
 
     def rows(self, X):
-        """Views for a batch X: (activations with a⁰ = X, z_bars, y, log_y)."""
+        """Views for a batch X: (activations with a⁰ = X, z_bars, y, log_y, ones)."""
         B = X.shape[0]
         if B not in self._rows:
             self._rows[B] = (
@@ -205,9 +212,10 @@ class Workspace:
                 [z[:B] for z in self._z_bars],
                 self._y[:B],
                 self._log_y[:B],
+                self._ones[:B],
             )
-        activations, z_bars, y, log_y = self._rows[B]
-        return [X, *activations], z_bars, y, log_y
+        activations, z_bars, y, log_y, ones = self._rows[B]
+        return [X, *activations], z_bars, y, log_y, ones
 
 
 def batch_weights(sample_weight, n_rows):
@@ -252,7 +260,7 @@ def loss_and_gradient(
     """
     coefs, intercepts = layout.views(theta)
     W_bars, b_bars = layout.views(grad)
-    activations, z_bars, y, log_y = ws.rows(X)
+    activations, z_bars, y, log_y, ones = ws.rows(X)
     w, weight_sum = batch_weights(sample_weight, X.shape[0])
     W_flat, W_bar_flat = theta[: layout.n_coef], grad[: layout.n_coef]
     # forward
@@ -261,6 +269,6 @@ def loss_and_gradient(
     loss += l2_penalty(W_flat, alpha, weight_sum, ws.coef_scratch)
     # backward
     z_bar = output_error(y, T, w, out=z_bars[-1])
-    backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars)
+    backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars, ones)
     l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, ws.coef_scratch)
     return loss

@@ -102,7 +102,7 @@ class _Batches:
             return self.X[rows], T_float, s
         if self.dense:
             # mode="clip" writes straight into the buffer ("raise" goes through a copy)
-            X = np.take(self.X, rows, axis=0, out=self._X[: len(rows)], mode="clip")
+            X = self.X.take(rows, axis=0, out=self._X[: len(rows)], mode="clip")
             return X, T_float, s
         return self.X[rows], T_float, s
 

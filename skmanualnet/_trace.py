@@ -177,9 +177,10 @@ def trace_step(estimator, X, y, sample_weight=None):
     z_bar, a_bar = [None] * (L + 1), [None] * (L + 1)
     W_bar, b_bar = [None, *W_bars], [None, *b_bars]
     z_bar[L] = z_bar_fused
+    ones = np.ones(X.shape[0], dtype=theta.dtype)
     for l in range(L, 0, -1):
         weight_gradient(a[l - 1], z_bar[l], out=W_bar[l])
-        bias_gradient(z_bar[l], out=b_bar[l])
+        bias_gradient(z_bar[l], ones, out=b_bar[l])
         if l > 1:
             a_bar[l - 1] = input_error(
                 z_bar[l], coefs[l - 1], out=np.empty_like(a[l - 1])
