@@ -95,16 +95,17 @@ class _Batches:
     def take(self, rows):
         """(X_batch, T_batch, s_batch) for ``rows``, a slice or an index array."""
         s = None if self.sample_weight is None else self.sample_weight[rows]
-        T = self.T[rows]
-        T_float = self._T[: T.shape[0]]
-        T_float[...] = T
         if isinstance(rows, slice):
-            return self.X[rows], T_float, s
-        if self.dense:
-            # mode="clip" writes straight into the buffer ("raise" goes through a copy)
-            X = self.X.take(rows, axis=0, out=self._X[: len(rows)], mode="clip")
-            return X, T_float, s
-        return self.X[rows], T_float, s
+            X, T = self.X[rows], self.T[rows]
+        else:  # ndarray.take: 0.8 µs where fancy indexing takes 2.4 (B = 32)
+            T = self.T.take(rows, axis=0)
+            if self.dense:  # mode="clip" writes straight into the buffer
+                X = self.X.take(rows, axis=0, out=self._X[: len(rows)], mode="clip")
+            else:
+                X = self.X[rows]
+        T_float = self._T[: T.shape[0]]
+        np.copyto(T_float, T)
+        return X, T_float, s
 
 
 def _validation_split(est, X, T, sample_weight, random_state):
