@@ -23,7 +23,6 @@ import time
 import warnings
 
 import numpy as np
-from bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
@@ -35,6 +34,11 @@ from skmanualnet._network import (
     loss_and_gradient,
 )
 from skmanualnet._solvers import _Batches
+
+try:  # run as a script: python benchmarks/bench_breakdown.py
+    from bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
+except ModuleNotFoundError:  # imported as benchmarks.bench_breakdown (the docs)
+    from .bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
 
 #: The issue's targets, ours / floor.
 TARGETS = {"W1": 2.5, "W2": 1.2, "W3": 2.3, "W4": 1.25}

@@ -26,7 +26,8 @@ def _optimizer_settings(est, theta):
     """What the optimizer's state depends on: a change of any starts it afresh."""
     names = ("solver", "learning_rate_init", "learning_rate", "momentum")
     names += ("nesterovs_momentum", "power_t", "beta_1", "beta_2", "epsilon")
-    return tuple(est.get_params()[n] for n in names) + (theta.size, theta.dtype.str)
+    params = est.get_params(deep=False)  # once: each call inspects the signature
+    return tuple(params[n] for n in names) + (theta.size, theta.dtype.str)
 
 
 def resume_or_make_optimizer(est, theta):
