@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.special
 from numpy.testing import assert_allclose
 
 from skmanualnet import ManualMLPClassifier, check_gradients
@@ -118,6 +119,14 @@ def test_softmax_and_its_log_are_stable_for_huge_logits():
     assert np.isfinite(log_y).all()
     assert_allclose(log_y, [[0.0, -1000.0, -2000.0], [-2e300, -1e300, 0.0]])
     assert_allclose(y, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+
+
+@pytest.mark.parametrize("K", [3, 32, 33, 64])  # both sides of row_max's switch
+def test_softmax_with_log_matches_scipy_for_widely_spread_logits(K):
+    z = np.random.default_rng(K).standard_normal((7, K)) * 400  # exp(z) overflows
+    y, log_y = softmax_with_log(z.copy(), np.empty_like(z), np.empty_like(z))
+    assert_allclose(log_y, scipy.special.log_softmax(z, axis=1), rtol=1e-12)
+    assert_allclose(y, scipy.special.softmax(z, axis=1), rtol=1e-9, atol=1e-300)
 
 
 def _random_network(rng, layer_units):
