@@ -6,7 +6,9 @@ multiclass output and ``y = σ(zᴸ)`` for the binary and multilabel outputs.
 Every φ works in place (``out`` may be ``z``), and every φ′ is written in terms
 of the activation's *output* ``a``, which the forward pass keeps, so that the
 backward pass never needs ``z``. The backward functions turn the error signal
-at a layer's output, ``ā``, into the one at its input, ``z̄ = ā ⊙ φ′``, in place.
+at a layer's output, ``ā``, into the one at its input, ``z̄ = ā ⊙ φ′``, in place,
+and compute φ′ over ``a`` itself: back-propagation has used ``a`` for W̄ by then
+and needs it no more, so a batch allocates no temporary for φ′.
 """
 
 import numpy as np
@@ -36,25 +38,33 @@ def logistic(z, out):
 
 
 def identity_backward(a, a_bar):
-    """z̄ = ā ⊙ 1: φ′ = 1 for the identity."""
+    """z̄ = ā ⊙ 1: φ′ = 1 for the identity (``a`` is left as it is)."""
     return a_bar
 
 
 def relu_backward(a, a_bar):
-    """z̄ = ā ⊙ [a > 0]: relu′ read off its output (a > 0 exactly where z > 0)."""
-    return np.multiply(a_bar, a > 0, out=a_bar)
+    """z̄ = ā ⊙ [a > 0]: relu′ read off its output (a > 0 exactly where z > 0).
+
+    ``a`` is overwritten with relu′ (ones and zeros).
+    """
+    np.greater(a, 0, out=a)
+    a_bar *= a
+    return a_bar
 
 
 def tanh_backward(a, a_bar):
-    """z̄ = ā ⊙ (1 − a²): tanh′ = 1 − tanh²."""
-    a_bar *= 1 - a**2
+    """z̄ = ā ⊙ (1 − a²): tanh′ = 1 − tanh². ``a`` is overwritten with tanh′."""
+    np.square(a, out=a)
+    np.subtract(1, a, out=a)
+    a_bar *= a
     return a_bar
 
 
 def logistic_backward(a, a_bar):
-    """z̄ = ā ⊙ a (1 − a): σ′ = σ (1 − σ)."""
+    """z̄ = ā ⊙ a (1 − a): σ′ = σ (1 − σ). ``a`` is overwritten with 1 − a."""
     a_bar *= a
-    a_bar *= 1 - a
+    np.subtract(1, a, out=a)
+    a_bar *= a
     return a_bar
 
 

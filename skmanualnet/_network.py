@@ -174,7 +174,8 @@ def backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars, ones
 
     Writes W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ into ``W_bars``, b̄ˡ = 1ᵀZ̄ˡ into ``b_bars``, and turns
     Āˡ⁻¹ = Z̄ˡ(Wˡ)ᵀ into Z̄ˡ⁻¹ = Āˡ⁻¹ ⊙ φ′ in the buffer ``z_bars[l - 2]``.
-    ``ones`` is a vector of B ones (for b̄ = 1ᵀZ̄).
+    ``ones`` is a vector of B ones (for b̄ = 1ᵀZ̄). The hidden activations are
+    spent: each is overwritten with (a form of) φ′ once its W̄ is computed.
     """
     phi_backward = HIDDEN_ACTIVATIONS[activation][1]
     for l in range(len(coefs) - 1, -1, -1):

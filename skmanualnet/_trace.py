@@ -185,7 +185,8 @@ def trace_step(estimator, X, y, sample_weight=None):
             a_bar[l - 1] = input_error(
                 z_bar[l], coefs[l - 1], out=np.empty_like(a[l - 1])
             )
-            z_bar[l - 1] = phi_backward(a[l - 1], a_bar[l - 1].copy())
+            # copies: φ′ is computed over a, and ā is turned into z̄, in place
+            z_bar[l - 1] = phi_backward(a[l - 1].copy(), a_bar[l - 1].copy())
     l2_gradient(grad[: layout.n_coef], W_flat, model.alpha, weight_sum, scratch)
 
     # update: one step of the estimator's optimizer, on copies (none for lbfgs,

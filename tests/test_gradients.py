@@ -113,6 +113,17 @@ def test_activation_derivative_from_output_matches_finite_differences(activation
     assert_allclose(analytic, numeric, atol=1e-8)
 
 
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_activation_backward_is_phi_prime_times_a_bar(activation):
+    """z̄ = ā ⊙ φ′ for an ā that is not all ones (φ′ is computed over a)."""
+    phi, phi_backward = HIDDEN_ACTIVATIONS[activation]
+    rng = np.random.default_rng(1)
+    z, a_bar = rng.standard_normal((2, 6, 5)) * 2
+    a = phi(z, out=np.empty_like(z))
+    phi_prime = phi_backward(a.copy(), np.ones_like(z))
+    assert_allclose(phi_backward(a, a_bar.copy()), a_bar * phi_prime, rtol=1e-15)
+
+
 def test_softmax_and_its_log_are_stable_for_huge_logits():
     z = np.array([[1000.0, 0.0, -1000.0], [-1e300, 0.0, 1e300]])
     y, log_y = softmax_with_log(z.copy(), np.empty_like(z), np.empty_like(z))
