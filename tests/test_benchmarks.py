@@ -39,8 +39,8 @@ def test_bench_breakdown_pieces_add_up_to_the_total():
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [line.split() for line in result.stdout.splitlines() if line[:1] == "W"]
     assert [row[0] for row in rows] == ["W1", "W3"], result.stdout
-    for row in rows:
+    for row in rows:  # printed values are rounded: ±0.5 µs each at worst
         floor, gather, fwd_bwd, l2, step, elem, total = map(float, row[1:8])
-        assert total == pytest.approx(gather + fwd_bwd + l2 + step, abs=2.0)
-        assert elem == pytest.approx(fwd_bwd - floor, abs=1.0)
+        assert total == pytest.approx(gather + fwd_bwd + l2 + step, abs=2.5)
+        assert elem == pytest.approx(fwd_bwd - floor, abs=1.5)
         assert float(row[8]) == pytest.approx(total / floor, rel=0.05)
