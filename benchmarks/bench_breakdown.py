@@ -19,6 +19,7 @@ Run::
 """
 
 import argparse
+import dataclasses
 import time
 import warnings
 
@@ -26,14 +27,10 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from skmanualnet._base import next_step_optimizer, training_problem
 from skmanualnet._losses import l2_penalty
-from skmanualnet._network import (
-    ParameterLayout,
-    Workspace,
-    l2_gradient,
-    loss_and_gradient,
-)
-from skmanualnet._solvers import _Batches
+from skmanualnet._network import l2_gradient, loss_and_gradient
+from skmanualnet._workspace import Batches, Workspace
 
 try:  # run as a script: python benchmarks/bench_breakdown.py
     from bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
@@ -45,22 +42,22 @@ TARGETS = {"W1": 2.5, "W2": 1.2, "W3": 2.3, "W4": 1.25}
 PIECES = ("gather", "fwd+bwd", "L2", "step")
 
 
-def timed_epoch(model, X, T, order):
+def timed_epoch(model, problem, order):
     """µs per batch of each piece, summed over one epoch of our training step."""
-    layout = ParameterLayout([X.shape[1], *model.hidden_layer_sizes, T.shape[1]])
-    theta = layout.pack(model.coefs_, model.intercepts_, X.dtype)
+    X, T, theta = problem.X, problem.T, problem.theta
+    layout, alpha = problem.network.layout, model.alpha
     grad, B = np.empty_like(theta), model.batch_size
-    batches, ws = _Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
-    optimizer, alpha = model._optimizer, model.alpha
-    no_penalty = (0.0, model.activation, model.out_activation_, ws)  # L2 timed apart
-    W, W_bar = theta[: layout.n_coef], grad[: layout.n_coef]
+    batches, ws = Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
+    optimizer = next_step_optimizer(model, theta)
+    no_penalty = dataclasses.replace(problem.network, alpha=0.0)  # L2 timed apart
+    W, W_bar = layout.weights(theta), layout.weights(grad)
     spent = dict.fromkeys(PIECES, 0.0)
     n_batches = 0
     for batch in gen_batches(X.shape[0], B):
         t0 = time.perf_counter()
         X_b, T_b, _ = batches.take(order[batch])
         t1 = time.perf_counter()
-        loss_and_gradient(theta, grad, layout, X_b, T_b, None, *no_penalty)
+        loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws)
         t2 = time.perf_counter()
         l2_penalty(W, alpha, X_b.shape[0], ws.coef_scratch)
         l2_gradient(W_bar, W, alpha, X_b.shape[0], ws.coef_scratch)
@@ -77,12 +74,12 @@ def breakdown(name, repeats):
     cfg = WORKLOADS[name]
     X, y = make_data(cfg)
     model = make_models(cfg, 1)[0].fit(X, y)  # trained weights, a live optimizer
-    T = model._label_binarizer.transform(y).astype(np.uint8)
-    floor = GemmFloor(X, cfg, T.shape[1])
+    problem = training_problem(model, X, y)
+    floor = GemmFloor(X, cfg, problem.T.shape[1])
     rng = np.random.default_rng(0)
     rows, floors = [], []
     for _ in range(repeats + 1):  # the first is a warm-up
-        pieces, n_batches = timed_epoch(model, X, T, rng.permutation(X.shape[0]))
+        pieces, n_batches = timed_epoch(model, problem, rng.permutation(X.shape[0]))
         start = time.perf_counter()
         floor.epoch()
         rows.append(pieces)

@@ -1,9 +1,9 @@
-"""skmanualnet: a scikit-learn MLP classifier trained by hand-derived backprop."""
+"""skmanualnet: scikit-learn MLPs trained by hand-derived back-propagation."""
 
 from ._classifier import ManualMLPClassifier
+from ._divergence import DivergenceError
 from ._gradcheck import check_gradients
 from ._onnx import register_onnx_converter, to_onnx
-from ._solvers import DivergenceError
 from ._trace import BackpropTrace, trace_step
 
 __version__ = "0.1.0"

@@ -1,18 +1,34 @@
-"""Hidden activations φ, their derivatives φ′, and the output links.
+"""Hidden activations as (φ, φ′) pairs, side by side in one registry.
 
-DESIGN §1: ``aˡ = φ(zˡ)`` for the hidden layers, ``y = softmax(zᴸ)`` for the
-multiclass output and ``y = σ(zᴸ)`` for the binary and multilabel outputs.
+``aˡ = φ(zˡ)`` for the hidden layers l < L. Each entry holds φ, which works in
+place (``out`` may be ``z``), and φ′, which is written in terms of the
+activation's *output* a, which the forward pass keeps, so that the backward pass
+never needs z::
 
-Every φ works in place (``out`` may be ``z``), and every φ′ is written in terms
-of the activation's *output* ``a``, which the forward pass keeps, so that the
-backward pass never needs ``z``. The backward functions turn the error signal
-at a layer's output, ``ā``, into the one at its input, ``z̄ = ā ⊙ φ′``, in place,
-and compute φ′ over ``a`` itself: back-propagation has used ``a`` for W̄ by then
-and needs it no more, so a batch allocates no temporary for φ′.
+    relu:     φ′ = [a > 0]
+    tanh:     φ′ = 1 − a²
+    logistic: φ′ = a (1 − a)
+    identity: φ′ = 1
+
+φ′ is written into a buffer of its own (one per hidden layer, in the
+workspace), so that a and φ′ both remain to be read after a backward pass.
+Adding an activation is one entry in :data:`ACTIVATIONS`.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
+
+
+@dataclass(frozen=True)
+class Activation:
+    """A hidden activation: its name, φ(z, out) and φ′(a, out) from the output a."""
+
+    name: str
+    phi: Callable
+    phi_prime: Callable
 
 
 def identity(z, out):
@@ -22,9 +38,20 @@ def identity(z, out):
     return out
 
 
+def identity_prime(a, out):
+    """φ′ = 1."""
+    out.fill(1)
+    return out
+
+
 def relu(z, out):
     """a = max(z, 0)."""
     return np.maximum(z, 0, out=out)
+
+
+def relu_prime(a, out):
+    """φ′ = [a > 0]: relu′ read off its output (a > 0 exactly where z > 0)."""
+    return np.greater(a, 0, out=out)
 
 
 def tanh(z, out):
@@ -32,61 +59,30 @@ def tanh(z, out):
     return np.tanh(z, out=out)
 
 
+def tanh_prime(a, out):
+    """φ′ = 1 − a²: tanh′ = 1 − tanh²."""
+    np.square(a, out=out)
+    return np.subtract(1, out, out=out)
+
+
 def logistic(z, out):
     """a = σ(z) = 1 / (1 + exp(−z))."""
     return expit(z, out=out)
 
 
-def identity_backward(a, a_bar):
-    """z̄ = ā ⊙ 1: φ′ = 1 for the identity (``a`` is left as it is)."""
-    return a_bar
-
-
-def relu_backward(a, a_bar):
-    """z̄ = ā ⊙ [a > 0]: relu′ read off its output (a > 0 exactly where z > 0).
-
-    ``a`` is overwritten with relu′ (ones and zeros).
-    """
-    np.greater(a, 0, out=a)
-    a_bar *= a
-    return a_bar
-
-
-def tanh_backward(a, a_bar):
-    """z̄ = ā ⊙ (1 − a²): tanh′ = 1 − tanh². ``a`` is overwritten with tanh′."""
-    np.square(a, out=a)
-    np.subtract(1, a, out=a)
-    a_bar *= a
-    return a_bar
-
-
-def logistic_backward(a, a_bar):
-    """z̄ = ā ⊙ a (1 − a): σ′ = σ (1 − σ). ``a`` is overwritten with 1 − a."""
-    a_bar *= a
-    np.subtract(1, a, out=a)
-    a_bar *= a
-    return a_bar
-
-
-HIDDEN_ACTIVATIONS = {
-    "identity": (identity, identity_backward),
-    "relu": (relu, relu_backward),
-    "tanh": (tanh, tanh_backward),
-    "logistic": (logistic, logistic_backward),
-}
-
-
-def softmax(z, out):
-    """y = exp(z − max z) / Σₖ exp(zₖ − max z), row by row; ``out`` may be ``z``."""
-    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+def logistic_prime(a, out):
+    """φ′ = a (1 − a): σ′ = σ (1 − σ)."""
+    np.subtract(1, a, out=out)
+    out *= a
     return out
 
 
-def sigmoid(z, out):
-    """y = σ(z), one independent probability per output unit."""
-    return expit(z, out=out)
-
-
-OUTPUT_LINKS = {"softmax": softmax, "logistic": sigmoid}
+ACTIVATIONS = {
+    activation.name: activation
+    for activation in (
+        Activation("identity", identity, identity_prime),
+        Activation("relu", relu, relu_prime),
+        Activation("tanh", tanh, tanh_prime),
+        Activation("logistic", logistic, logistic_prime),
+    )
+}

@@ -1,52 +1,30 @@
-"""ManualMLPClassifier: validation, orchestration and fitted attributes.
+"""ManualMLPClassifier: labels, class weights and the class predictions.
 
-The math lives in the pure modules (``_network``, ``_losses``, ``_activations``,
-``_optimizers``); this module validates input, runs the solvers and keeps the
-fitted state under scikit-learn's MLPClassifier names.
+Training is the shared estimator's (``_base``); this module says how labels
+become targets (a ``LabelBinarizer``), which output head they need (softmax for
+K ≥ 3 exclusive classes, one sigmoid per output for binary and multilabel), how
+class weights enter the sample weights, and how logits become labels.
 """
 
-from numbers import Integral, Real
-
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.callback import CallbackSupportMixin
+from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
-    _check_partial_fit_first_call,
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
-from ._callbacks import EpochCallbacks
-from ._network import (
-    ParameterLayout,
-    batch_weights,
-    glorot_uniform,
-    logits,
-    output_loss,
-    probabilities,
-)
-from ._params import check_hidden_layer_sizes, check_no_bool_counts
-from ._solvers import DivergenceError, fit_lbfgs, fit_stochastic
-from ._validation import (
-    check_finite_outputs,
-    check_magnitude,
-    check_sample_weight,
-    undo_on_failure,
-    validate_X,
-    weigh_classes,
-)
-
-STOCHASTIC_SOLVERS = ("sgd", "adam")
+from ._base import BaseManualMLP, first_fit_diverged
+from ._heads import HEADS
+from ._validation import check_sample_weight, undo_on_failure, weigh_classes
 
 
-class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
+class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     """Multilayer-perceptron classifier trained by hand-written back-propagation.
 
     The same model as scikit-learn's :class:`~sklearn.neural_network.MLPClassifier`
@@ -165,43 +143,8 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [
-            StrOptions({"auto"}),
-            Interval(Real, 0, None, closed="neither"),
-        ],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        **BaseManualMLP._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
-        "early_stopping_metric": [StrOptions({"score", "loss"})],
     }
 
     def __init__(
@@ -277,22 +220,10 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         self : ManualMLPClassifier
             The fitted estimator.
         """
-        with undo_on_failure(self, keep_if=_first_fit_diverged):
-            return self._fit(X, y, sample_weight, incremental=False)
+        with undo_on_failure(self, keep_if=first_fit_diverged):
+            return self._fit(X, y, sample_weight, call="fit")
 
-    def _validate_params(self):
-        super()._validate_params()
-        check_no_bool_counts(self)
-
-    def _is_stochastic(self):
-        if self.solver not in STOCHASTIC_SOLVERS:
-            raise AttributeError(
-                f"partial_fit is only available for the stochastic solvers "
-                f"{STOCHASTIC_SOLVERS}, not for solver={self.solver!r}."
-            )
-        return True
-
-    @available_if(_is_stochastic)
+    @available_if(BaseManualMLP._is_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch over X, y, starting from the current weights.
@@ -314,147 +245,105 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             The updated estimator.
         """
         self._validate_params()  # sklearn skips it for partial_fit once fitted
-        with undo_on_failure(self, keep_if=_first_fit_diverged):
-            if _check_partial_fit_first_call(self, classes):
-                self._label_binarizer = LabelBinarizer()
-                if type_of_target(y).startswith("multilabel"):
-                    self._label_binarizer.fit(y)
-                else:
-                    self._label_binarizer.fit(classes)
-                if len(self.classes_) < 2:
-                    raise ValueError(
-                        "classes must hold at least 2 classes, got "
-                        f"{self.classes_.tolist()}."
-                    )
-            return self._fit(X, y, sample_weight, incremental=True)
+        with undo_on_failure(self, keep_if=first_fit_diverged):
+            return self._fit(X, y, sample_weight, call="partial_fit", classes=classes)
 
-    def _fit(self, X, y, sample_weight, incremental):
-        first_pass = not hasattr(self, "coefs_") or (
-            not self.warm_start and not incremental
-        )
-        X, y, T, sample_weight, layout, theta, random_state = self._prepare(
-            X, y, sample_weight, incremental, first_pass
-        )
-        stochastic = self.solver in STOCHASTIC_SOLVERS
-        epochs = (1 if incremental else self.max_iter) if stochastic else 0
-        callbacks = EpochCallbacks(self, X, y, sample_weight, max_epochs=epochs)
-        # overflow is caught by the divergence checks, which say what to do
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if stochastic:
-                fit_stochastic(
-                    self, theta, layout, X, T, sample_weight, random_state,
-                    incremental, callbacks,
-                )  # fmt: skip
-            else:
-                fit_lbfgs(self, theta, layout, X, T, sample_weight)
-        callbacks.fit_end()
-        return self
+    # --- targets ------------------------------------------------------------
 
-    def _prepare(self, X, y, sample_weight, incremental, first_pass):
-        """Validated (X, y, T, s), the layout, θ (fresh or packed from the fitted
-        weights, with ``coefs_`` / ``intercepts_`` made views of it) and the RNG."""
-        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
-        X, y, T = self._validate_input(X, y, incremental, first_pass)
+    def _targets(self, y, *, fresh, call, classes):
+        """(y, T, binarizer): validated labels and their 0/1 indicators T."""
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if fresh:
+            binarizer = self._new_binarizer(y, call, classes)
+        else:
+            binarizer = self._label_binarizer
+            self._check_known_classes(y, call, classes)
+        return y, binarizer.transform(y).astype(np.uint8), binarizer
+
+    def _new_binarizer(self, y, call, classes):
+        """A ``LabelBinarizer`` fitted on ``classes`` when given (required by a
+        first partial_fit of single-label y), else on y."""
+        multilabel = type_of_target(y).startswith("multilabel")
+        if call == "partial_fit" and classes is None and not multilabel:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        binarizer = LabelBinarizer().fit(
+            y if multilabel or classes is None else classes
+        )
+        if len(binarizer.classes_) < 2 and y.ndim == 1:
+            found = binarizer.classes_.tolist()
+            raise ValueError(
+                f"classes must hold at least 2 classes, got {found}."
+                if classes is not None
+                else f"y has only one class ({found[0]!r}); a classifier needs at "
+                "least 2 classes."
+            )
+        unknown = sorted(set(unique_labels(y).tolist()) - set(binarizer.classes_))
+        if unknown and not multilabel:
+            raise ValueError(
+                f"y has classes {unknown} that are not in classes_ "
+                f"{binarizer.classes_.tolist()}, the classes passed to partial_fit."
+            )
+        return binarizer
+
+    def _check_known_classes(self, y, call, classes):
+        """Labels of a continued fit must be known (and, for a warm-started fit,
+        all of them present); ``classes``, if given, must be ``classes_``."""
+        known, found = self.classes_.tolist(), unique_labels(y).tolist()
+        if classes is not None and unique_labels(classes).tolist() != known:
+            raise ValueError(
+                f"classes={list(classes)!r} is not the same as classes_ {known} "
+                "of the fitted model."
+            )
+        if call == "fit" and set(found) != set(known):
+            raise ValueError(
+                "warm_start needs y with the same classes as the previous fit, "
+                f"{known}; got {found}."
+            )
+        unknown = sorted(set(found) - set(known))
+        if unknown:
+            raise ValueError(
+                f"y has classes {unknown} that are not in classes_ {known} "
+                "from the first call."
+            )
+
+    def _head(self, binarizer):
+        """Softmax for K ≥ 3 exclusive classes, else one sigmoid per output."""
+        return HEADS["softmax" if binarizer.y_type_ == "multiclass" else "logistic"]
+
+    def _set_targets(self, binarizer):
+        self._label_binarizer = binarizer
+        self.classes_ = binarizer.classes_
+
+    def _sample_weight(self, y, sample_weight, X, call):
+        """s, validated, times the class weights when ``class_weight`` is set."""
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             sample_weight = weigh_classes(
-                self.class_weight, y, sample_weight, X.dtype, incremental
+                self.class_weight, y, sample_weight, X.dtype, call == "partial_fit"
             )
-        random_state = check_random_state(self.random_state)
-        layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
-        if first_pass:
-            theta = self._initialize(layout, T, X.dtype, random_state)
-        else:
-            theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        self.coefs_, self.intercepts_ = layout.unpack(theta)
-        return X, y, T, sample_weight, layout, theta, random_state
+        return sample_weight
 
-    def _validate_input(self, X, y, incremental, first_pass):
-        X, y = validate_X(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=first_pass,
-        )
-        check_magnitude(X)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if not hasattr(self, "classes_") or (first_pass and not incremental):
-            self._label_binarizer = LabelBinarizer().fit(y)
-            self.classes_ = self._label_binarizer.classes_
-            if len(self.classes_) < 2 and y.ndim == 1:
-                raise ValueError(
-                    f"y has only one class ({self.classes_.tolist()[0]!r}); a "
-                    "classifier needs at least 2 classes."
-                )
-        else:
-            classes = unique_labels(y).tolist()
-            known = self.classes_.tolist()
-            if self.warm_start and not incremental and set(classes) != set(known):
-                raise ValueError(
-                    "warm_start needs y with the same classes as the previous fit, "
-                    f"{known}; got {classes}."
-                )
-            unknown = sorted(set(classes) - set(known))
-            if unknown:
-                raise ValueError(
-                    f"y has classes {unknown} that are not in classes_ {known} "
-                    "from the first call."
-                )
-        T = self._label_binarizer.transform(y).astype(np.uint8)  # 0/1 indicators
-        return X, y, T
+    def _stratify(self, y):
+        """Held-out rows are drawn class by class for single-label y."""
+        return y if y.ndim == 1 else None
 
-    def _initialize(self, layout, T, dtype, random_state):
-        """Fresh fitted state, and θ drawn by Glorot-uniform initialisation."""
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.n_outputs_ = T.shape[1]
-        self.n_layers_ = len(layout.layer_units)
-        multiclass = self._label_binarizer.y_type_ == "multiclass"
-        self.out_activation_ = "softmax" if multiclass else "logistic"
-        if self.solver in STOCHASTIC_SOLVERS:
-            self.loss_curve_ = []
-            self._no_improvement_count = 0
-            self._optimizer = None
-            self._best_theta = None
-            if self.early_stopping:
-                self.validation_scores_ = []
-                self.validation_loss_curve_ = []
-                self.best_validation_score_ = -np.inf
-                self.best_validation_loss_ = np.inf
-                self.best_loss_ = None
-            else:
-                self.best_loss_ = np.inf
-                self.validation_scores_ = None
-                self.validation_loss_curve_ = None
-                self.best_validation_score_ = None
-                self.best_validation_loss_ = None
-        return glorot_uniform(layout, self.activation, random_state, dtype)
+    def _score_logits(self, z, y, sample_weight):
+        """Accuracy of the labels that logits z predict."""
+        return accuracy_score(y, self._labels(z), sample_weight=sample_weight)
 
-    def _logits(self, X):
-        """zᴸ for validated X."""
-        return logits(X, self.coefs_, self.intercepts_, self.activation)
+    # --- prediction ---------------------------------------------------------
 
-    def _checked_logits(self, X):
-        """Validate new X and return its logits zᴸ, which must be finite."""
-        check_is_fitted(self)
-        X = validate_X(self, X, accept_sparse=["csr", "csc"], reset=False)
-        with np.errstate(over="ignore", invalid="ignore"):
-            z = self._logits(X)
-        check_finite_outputs(z, X)
-        return z
-
-    def _predict_from_logits(self, z):
-        if self.out_activation_ == "softmax":
-            return self.classes_[np.argmax(z, axis=1)]
-        if self.n_outputs_ == 1:
+    def _labels(self, z):
+        """Labels from logits: z > 0 per label (multilabel) or for the one
+        output of binary y, else the class of the largest logit."""
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return (z > 0).astype(int)
+        if z.shape[1] == 1:
             return self.classes_[(z[:, 0] > 0).astype(np.intp)]
-        return (z > 0).astype(int)  # multilabel indicator
+        return self.classes_[np.argmax(z, axis=1)]
 
     def predict(self, X):
         """Predict class labels (argmax of zᴸ, or zᴸ > 0 for logistic outputs).
@@ -469,7 +358,7 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels (an indicator matrix for multilabel).
         """
-        return self._predict_from_logits(self._checked_logits(X))
+        return self._labels(self._checked_logits(X))
 
     def decision_function(self, X):
         """The output logits zᴸ = aᴸ⁻¹ Wᴸ + bᴸ, before softmax or σ.
@@ -502,13 +391,13 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             Probabilities in the order of ``classes_`` (for binary, the columns
             are 1 − σ(z) and σ(z)).
         """
-        y = probabilities(self._checked_logits(X), self.out_activation_)
-        if self.n_outputs_ == 1 and self.out_activation_ == "logistic":
-            return np.hstack([1 - y, y])
-        return y
+        z = self._checked_logits(X)
+        y = HEADS[self.out_activation_].link(z, out=z)
+        return np.hstack([1 - y, y]) if self.n_outputs_ == 1 else y
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
+        """Logarithm of :meth:`predict_proba`, computed from the logits (finite
+        where the probability underflows to 0).
 
         Parameters
         ----------
@@ -520,31 +409,12 @@ class ManualMLPClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities in the order of ``classes_``.
         """
-        proba = self.predict_proba(X)
-        return np.log(proba, out=proba)
-
-    def _validation_metrics(self, X, y, T, sample_weight):
-        """Held-out (accuracy, cross-entropy); NaN when the outputs are non-finite."""
-        z = self._logits(X)
-        if not np.isfinite(z).all():
-            return np.nan, np.nan
-        score = accuracy_score(
-            y, self._predict_from_logits(z), sample_weight=sample_weight
-        )
-        w, _ = batch_weights(sample_weight, X.shape[0])
-        loss, _ = output_loss(
-            z, T, w, self.out_activation_, np.empty_like(z), np.empty_like(z)
-        )
-        return score, loss
+        z = self._checked_logits(X)
+        if self.n_outputs_ == 1:  # binary: log(1 − σ(z)) = log σ(−z), log σ(z)
+            z = np.hstack([-z, z])
+        return HEADS[self.out_activation_].log_link(z)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _first_fit_diverged(error, was_fitted):
-    """A first fit that diverged keeps its last finite weights, to be inspected;
-    any other failure, or a failure of a fitted estimator, is undone."""
-    return isinstance(error, DivergenceError) and not was_fitted

@@ -1,9 +1,9 @@
-"""Cross-entropy losses and the error signal at the output logits.
+"""Output links, losses and the error signal at the output logits.
 
-DESIGN §1. ``w`` is the normalised sample weight, ``wᵢ = sᵢ / Σs``: a scalar
-``1 / B`` when the batch is unweighted, otherwise a column of shape (B, 1).
-``T`` is the target indicator matrix (one-hot rows for multiclass, one column
-for binary, one column per label for multilabel).
+``w`` is the normalised sample weight, ``wᵢ = sᵢ / Σs``: a scalar ``1 / B``
+when the batch is unweighted, otherwise a column of shape (B, 1). ``T`` holds
+the targets: one-hot rows for multiclass, one 0/1 column for binary, one column
+per label for multilabel, the target values for regression.
 
 Two ways to the error signal at the logits are kept side by side:
 
@@ -11,13 +11,49 @@ Two ways to the error signal at the logits are kept side by side:
 * the general path it collapses from, ``z̄ = Jᵀ ȳ`` with the softmax Jacobian
   ``J = diag(y) − y yᵀ`` and ``ȳ = −t / y`` (:func:`softmax_jacobian`,
   :func:`cross_entropy_y_bar`, :func:`jacobian_vector_product`), and its
-  sigmoid counterpart. The tests show both give the same z̄.
+  sigmoid and identity counterparts. The tests show both give the same z̄.
 """
 
-import functools
-
 import numpy as np
-from scipy.special import log_expit, xlogy
+from scipy.special import expit, log_expit, xlogy
+
+from ._kernels import log_eps, row_max, row_sums, sum_of_squares
+
+# Links: the output y from the logits z.
+
+
+def softmax_with_log(z, y, log_y):
+    """y = softmax(z) and log y = (z − m) − log Σₖ exp(zₖ − m), m = max z.
+
+    Log-sum-exp: every exponent is ≤ 0, so exp never overflows. ``z`` is left
+    as it is; ``out`` buffers ``y`` and ``log_y`` receive the results.
+    """
+    np.subtract(z, row_max(z), out=log_y)
+    np.exp(log_y, out=y)
+    row_sum = row_sums(y)
+    y /= row_sum
+    log_y -= np.log(row_sum, out=row_sum)
+    return y, log_y
+
+
+def softmax(z, out):
+    """y = exp(z − max z) / Σₖ exp(zₖ − max z), row by row."""
+    return softmax_with_log(z, out, np.empty_like(out))[0]
+
+
+def sigmoid(z, out):
+    """y = σ(z), one independent probability per output unit."""
+    return expit(z, out=out)
+
+
+def identity_link(z, out):
+    """y = z: the regression output is the logit itself."""
+    if out is not z:
+        out[...] = z
+    return out
+
+
+# Losses: the data term of L for a batch.
 
 
 def _clip_log(log_y, clip):
@@ -28,52 +64,8 @@ def _clip_log(log_y, clip):
     out), never a gradient. The gradient check asks for the exact loss.
     """
     if clip:
-        np.maximum(log_y, _log_eps(log_y.dtype), out=log_y)
+        np.maximum(log_y, log_eps(log_y.dtype), out=log_y)
     return log_y
-
-
-@functools.cache
-def _log_eps(dtype):
-    """log ε of ``dtype``, as a scalar of that dtype (found once, used every batch)."""
-    return np.log(np.finfo(dtype).eps)
-
-
-def row_max(z):
-    """maxₖ zᵢₖ as a (B, 1) column.
-
-    numpy reduces along short rows slowly, so up to 32 columns the rows of a
-    transposed copy are reduced instead (B × K = 200 × 10: 3.0 µs, against
-    8.9 µs for ``z.max(axis=1)``; from about 50 columns on, the copy costs more).
-    """
-    if z.shape[1] > 32:
-        return np.maximum.reduce(z, axis=1, keepdims=True)
-    return np.maximum.reduce(z.T.copy(), axis=0)[:, np.newaxis]
-
-
-def row_sums(y):
-    """Σₖ yᵢₖ as a (B, 1) column: y 1, a matrix-vector product (200 × 10: 1.4 µs,
-    against 5.0 µs for ``y.sum(axis=1)``)."""
-    return np.dot(y, _ones(y.shape[1], y.dtype))[:, np.newaxis]
-
-
-@functools.cache
-def _ones(n, dtype):
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False  # shared by every call
-    return ones
-
-
-def softmax_with_log(z, y, log_y):
-    """y = softmax(z) and log y = (z − m) − log Σₖ exp(zₖ − m), m = max z.
-
-    Log-sum-exp: every exponent is ≤ 0. ``z`` is left shifted by its row max.
-    """
-    z -= row_max(z)
-    np.exp(z, out=y)
-    row_sum = row_sums(y)
-    y /= row_sum
-    np.subtract(z, np.log(row_sum, out=row_sum), out=log_y)
-    return y, log_y
 
 
 def cross_entropy(log_y, T, w, clip=True):
@@ -95,40 +87,56 @@ def sigmoid_cross_entropy(z, T, w, clip=True):
     return -float(np.sum(w * (T * log_p + (1 - T) * log_not_p)))
 
 
+def squared_error(y, T, w):
+    """L = Σᵢ wᵢ Σₖ ½ (yᵢₖ − tᵢₖ)²: half the squared error, summed over outputs."""
+    return 0.5 * float(np.sum(w * np.square(y - T)))
+
+
+def l2_penalty(coefs_flat, alpha, weight_sum, scratch):
+    """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
+    if not alpha:
+        return 0.0
+    return 0.5 * alpha * sum_of_squares(coefs_flat, scratch) / weight_sum
+
+
+# The error signal at the logits, fused.
+
+
 def output_error(y, T, w, out):
     """z̄ᴸ = w ⊙ (y − t): the error signal at the logits, fused.
 
-    Holds for softmax + cross-entropy (Σₖ tₖ = 1 collapses Jᵀȳ to y − t) and for
-    sigmoid + binary cross-entropy (σ′ = y(1 − y) cancels the denominator of
-    ȳ = (y − t) / (y(1 − y))). Never divides by a probability.
+    Holds for the canonical (link, loss) pairs: softmax + cross-entropy
+    (Σₖ tₖ = 1 collapses Jᵀȳ to y − t), sigmoid + binary cross-entropy
+    (σ′ = y(1 − y) cancels the denominator of ȳ = (y − t) / (y(1 − y))) and
+    identity + squared error (ȳ = y − t, J = 1). Never divides by a probability.
     """
     np.subtract(y, T, out=out)
     out *= w
     return out
 
 
-def l2_penalty(coefs_flat, alpha, weight_sum, scratch):
-    """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously.
-
-    Squares into ``scratch`` and sums: no BLAS dot, whose threads stall when
-    the other core is busy (seen here: 8 ms for 11k numbers instead of 5 µs).
-    """
-    if not alpha:
-        return 0.0
-    squares = np.square(coefs_flat, out=scratch)
-    return 0.5 * alpha * float(np.add.reduce(squares)) / weight_sum
+# The loss of the trivial predictor, for the blow-up warning.
 
 
-def prior_cross_entropy(T, sample_weight, out_activation):
-    """L₀ = −Σₖ pₖ log pₖ: the loss of always predicting the class shares p.
-
-    For logistic outputs, the binary entropy summed over the output units. A
-    trained network whose loss stays far above L₀ is worse than no network.
-    """
+def prior_cross_entropy(T, sample_weight):
+    """L₀ = −Σₖ pₖ log pₖ: the loss of always predicting the class shares p."""
     p = np.average(T, axis=0, weights=sample_weight)
-    if out_activation == "softmax":
-        return float(-xlogy(p, p).sum())
+    return float(-xlogy(p, p).sum())
+
+
+def prior_binary_cross_entropy(T, sample_weight):
+    """L₀ = −Σₖ [pₖ log pₖ + (1 − pₖ) log(1 − pₖ)]: the binary entropy of each
+    output's share of positives, summed over the outputs."""
+    p = np.average(T, axis=0, weights=sample_weight)
     return float(-(xlogy(p, p) + xlogy(1 - p, 1 - p)).sum())
+
+
+def prior_squared_error(T, sample_weight):
+    """L₀ = Σₖ ½ Var_s(tₖ): the loss of always predicting the weighted mean."""
+    mean = np.average(T, axis=0, weights=sample_weight)
+    return float(
+        0.5 * np.average(np.square(T - mean), axis=0, weights=sample_weight).sum()
+    )
 
 
 # The general path, kept as the tested demonstration of the collapse above.
@@ -159,3 +167,8 @@ def sigmoid_y_bar(y, T, w):
 def sigmoid_derivative(y):
     """∂y/∂z = σ′(z) = y (1 − y): the (diagonal) Jacobian of elementwise sigmoids."""
     return y * (1 - y)
+
+
+def squared_error_y_bar(y, T, w):
+    """ȳ = w ⊙ (y − t): the error signal at an identity output."""
+    return w * (y - T)

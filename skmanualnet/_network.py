@@ -1,30 +1,28 @@
 """The network: parameters in one flat vector, the forward pass, back-propagation.
 
-DESIGN §1, for a batch X ∈ R^{B×d} and layers l = 1 … L (index l − 1 in the lists)::
+For a batch X ∈ R^{B×d} and layers l = 1 … L (list entry l − 1 is layer l)::
 
-    a⁰ = X,   zˡ = aˡ⁻¹ Wˡ + bˡ,   aˡ = φ(zˡ) (l < L),   y = softmax(zᴸ) or σ(zᴸ)
+    a⁰ = X,   zˡ = aˡ⁻¹ Wˡ + bˡ,   aˡ = φ(zˡ) (l < L),   y = g(zᴸ)
 
     W̄ˡ = (aˡ⁻¹)ᵀ Z̄ˡ + (α / Σs) Wˡ,   b̄ˡ = 1ᵀ Z̄ˡ,   Āˡ⁻¹ = Z̄ˡ (Wˡ)ᵀ,   Z̄ˡ⁻¹ = Āˡ⁻¹ ⊙ φ′
 
-All weights and biases live in one contiguous vector θ = [W¹ … Wᴸ, b¹ … bᴸ]
-(and the gradient in one vector of the same layout), with per-layer views
-``coefs`` and ``intercepts``: an optimizer step is then a few whole-vector
-operations, L-BFGS works on θ directly, and the penalty touches all weight
-matrices at once. Nothing here knows about scikit-learn.
+The output link g, the loss and Z̄ᴸ come from the network's output head. All
+weights and biases live in one contiguous vector θ = [W¹ … Wᴸ, b¹ … bᴸ] (and
+the gradient in one vector of the same layout), with per-layer views: an
+optimizer step is then a few whole-vector operations, L-BFGS works on θ
+directly, and the penalty touches all weight matrices at once. Nothing here
+knows about scikit-learn.
 """
 
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
-from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_LINKS, sigmoid
-from ._losses import (
-    cross_entropy,
-    l2_penalty,
-    output_error,
-    sigmoid_cross_entropy,
-    softmax_with_log,
-)
+from ._activations import Activation
+from ._heads import OutputHead
+from ._kernels import column_sums, matmul_into, matmul_transposed_into, scaled_add
+from ._losses import l2_penalty
 
 
 class ParameterLayout:
@@ -73,6 +71,21 @@ class ParameterLayout:
             dst[...] = src
         return theta
 
+    def weights(self, theta):
+        """The weights [W¹ … Wᴸ] of θ as one contiguous vector (biases left out)."""
+        return theta[: self.n_coef]
+
+
+@dataclass(frozen=True)
+class Network:
+    """What the passes need besides θ and the data: the layout, one activation
+    per hidden layer, the output head and the L2 penalty α."""
+
+    layout: ParameterLayout
+    activations: tuple[Activation, ...]
+    head: OutputHead
+    alpha: float
+
 
 def glorot_uniform(layout, activation, random_state, dtype):
     """Wˡ, bˡ ~ U(−r, r) with r = √(f / (nₗ₋₁ + nₗ)), f = 2 for logistic, else 6.
@@ -90,52 +103,30 @@ def glorot_uniform(layout, activation, random_state, dtype):
     return theta
 
 
-def _into(out, a, b):
-    """out = a b: straight into ``out`` by BLAS when ``a`` is a dense array of
-    ``out``'s dtype, else (sparse, or other dtypes at predict time) by ``@``."""
-    # type() is cheaper than issparse, and np.dot than np.matmul (~0.4 µs a
-    # call, which counts at small batches); np.dot wants out's exact dtype
-    if type(a) is np.ndarray and a.dtype == out.dtype:
-        return np.dot(a, b, out=out)
-    out[...] = a @ b
-    return out
-
-
 def affine(a, W, b, out):
     """zˡ = aˡ⁻¹ Wˡ + bˡ (``a`` may be a scipy sparse matrix)."""
-    _into(out, a, W)
+    matmul_into(out, a, W)
     out += b
     return out
 
 
-def forward(X, coefs, intercepts, activation, activations):
-    """a⁰ = X, aˡ = φ(aˡ⁻¹Wˡ + bˡ) for l < L, zᴸ = aᴸ⁻¹Wᴸ + bᴸ.
+def forward(X, coefs, intercepts, activations, z_out, a_out):
+    """a⁰ = X, zˡ = aˡ⁻¹Wˡ + bˡ, aˡ = φ(zˡ) for l < L; returns the logits zᴸ.
 
-    Fills ``activations[1:]`` (buffers of shape (B, nₗ)); the last one holds
-    the logits zᴸ, which the output layer turns into probabilities.
+    Writes zˡ into ``z_out[l-1]`` and aˡ into ``a_out[l-1]`` (which may be the
+    same buffer: φ works in place).
     """
-    phi = HIDDEN_ACTIVATIONS[activation][0]
-    last = len(coefs) - 1
     a = X
-    for l, (W, b, z) in enumerate(zip(coefs, intercepts, activations[1:], strict=True)):
-        affine(a, W, b, out=z)
-        if l < last:
-            phi(z, out=z)
-        a = z
-    return a
+    for l in range(1, len(coefs)):
+        z = affine(a, coefs[l - 1], intercepts[l - 1], out=z_out[l - 1])
+        a = activations[l - 1].phi(z, out=a_out[l - 1])
+    return affine(a, coefs[-1], intercepts[-1], out=z_out[-1])
 
 
-def logits(X, coefs, intercepts, activation):
+def logits(X, coefs, intercepts, activations):
     """zᴸ for new data: the forward pass into freshly allocated arrays."""
-    activations = [X] + [
-        np.empty((X.shape[0], W.shape[1]), dtype=W.dtype) for W in coefs
-    ]
-    return forward(X, coefs, intercepts, activation, activations)
-
-
-def probabilities(z, out_activation):
-    """y = softmax(zᴸ) or σ(zᴸ), in place."""
-    return OUTPUT_LINKS[out_activation](z, out=z)
+    z = [np.empty((X.shape[0], W.shape[1]), dtype=W.dtype) for W in coefs]
+    return forward(X, coefs, intercepts, activations, z, z[:-1])
 
 
 def weight_gradient(a_prev, z_bar, out):
@@ -143,19 +134,22 @@ def weight_gradient(a_prev, z_bar, out):
 
     The penalty term (α / Σs) Wˡ is added by :func:`l2_gradient`.
     """
-    return _into(out, a_prev.T, z_bar)
+    return matmul_into(out, a_prev.T, z_bar)
 
 
-def bias_gradient(z_bar, ones, out):
-    """b̄ˡ = 1ᵀ Z̄ˡ, as the product it is (``ones`` holds B ones): BLAS sums the
-    columns 2.4-3.3× faster than ``z_bar.sum(axis=0)`` (B × n from 32 × 64 to
-    200 × 256)."""
-    return np.dot(ones, z_bar, out=out)
+def bias_gradient(z_bar, out):
+    """b̄ˡ = 1ᵀ Z̄ˡ: the error signal summed over the batch."""
+    return column_sums(z_bar, out=out)
 
 
 def input_error(z_bar, W, out):
     """Āˡ⁻¹ = Z̄ˡ (Wˡ)ᵀ: the error signal handed back to the layer below."""
-    return np.dot(z_bar, W.T, out=out)
+    return matmul_transposed_into(out, z_bar, W)
+
+
+def hidden_error(a_bar, phi_prime, out):
+    """Z̄ˡ = Āˡ ⊙ φ′(zˡ): through the activation, unit by unit."""
+    return np.multiply(a_bar, phi_prime, out=out)
 
 
 def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, scratch):
@@ -165,59 +159,28 @@ def l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, scratch):
     is allocated per batch.
     """
     if alpha:
-        np.multiply(W_flat, alpha / weight_sum, out=scratch)
-        W_bar_flat += scratch
+        scaled_add(W_bar_flat, alpha / weight_sum, W_flat, scratch)
     return W_bar_flat
 
 
-def backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars, ones):
+def backward(X, z_bar, coefs, activations, buffers, W_bars, b_bars):
     """Back-propagate Z̄ᴸ layer by layer, in the reverse order of :func:`forward`.
 
-    Writes W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ into ``W_bars``, b̄ˡ = 1ᵀZ̄ˡ into ``b_bars``, and turns
-    Āˡ⁻¹ = Z̄ˡ(Wˡ)ᵀ into Z̄ˡ⁻¹ = Āˡ⁻¹ ⊙ φ′ in the buffer ``z_bars[l - 2]``.
-    ``ones`` is a vector of B ones (for b̄ = 1ᵀZ̄). The hidden activations are
-    spent: each is overwritten with (a form of) φ′ once its W̄ is computed.
+    Writes W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ into ``W_bars[l-1]`` and b̄ˡ = 1ᵀZ̄ˡ into
+    ``b_bars[l-1]``; for l > 1, Āˡ⁻¹ = Z̄ˡ(Wˡ)ᵀ into ``buffers.a_bar[l-2]``,
+    φ′ into ``buffers.phi_prime[l-2]`` and Z̄ˡ⁻¹ into ``buffers.z_bar[l-2]``.
+    The activations aˡ are left as the forward pass wrote them.
     """
-    phi_backward = HIDDEN_ACTIVATIONS[activation][1]
-    for l in range(len(coefs) - 1, -1, -1):
-        weight_gradient(activations[l], z_bar, out=W_bars[l])
-        bias_gradient(z_bar, ones, out=b_bars[l])
-        if l > 0:
-            a_bar = input_error(z_bar, coefs[l], out=z_bars[l - 1])
-            z_bar = phi_backward(activations[l], a_bar)
-
-
-class Workspace:
-    """Buffers for the forward and backward pass of batches of up to ``n_rows`` rows.
-
-    Allocated once per fit and reused by every batch: ``rows(X)`` hands out
-    views of the first B rows, which stay C-contiguous.
-    """
-
-    def __init__(self, layer_units, n_rows, dtype):
-        widths = layer_units[1:]
-        self._activations = [np.empty((n_rows, u), dtype=dtype) for u in widths]
-        self._z_bars = [np.empty((n_rows, u), dtype=dtype) for u in widths]
-        self._y = np.empty((n_rows, widths[-1]), dtype=dtype)
-        self._log_y = np.empty((n_rows, widths[-1]), dtype=dtype)
-        n_coef = sum(a * b for a, b in pairwise(layer_units))
-        self.coef_scratch = np.empty(n_coef, dtype=dtype)  # L2 penalty, gradient
-        self._ones = np.ones(n_rows, dtype=dtype)  # b̄ = 1ᵀZ̄
-        self._rows = {}  # B -> views (a batch loop sees at most two sizes)
-
-    def rows(self, X):
-        """Views for a batch X: (activations with a⁰ = X, z_bars, y, log_y, ones)."""
-        B = X.shape[0]
-        if B not in self._rows:
-            self._rows[B] = (
-                [a[:B] for a in self._activations],
-                [z[:B] for z in self._z_bars],
-                self._y[:B],
-                self._log_y[:B],
-                self._ones[:B],
+    for l in range(len(coefs), 0, -1):
+        a_prev = X if l == 1 else buffers.a[l - 2]
+        weight_gradient(a_prev, z_bar, out=W_bars[l - 1])
+        bias_gradient(z_bar, out=b_bars[l - 1])
+        if l > 1:
+            a_bar = input_error(z_bar, coefs[l - 1], out=buffers.a_bar[l - 2])
+            phi_prime = activations[l - 2].phi_prime(
+                a_prev, out=buffers.phi_prime[l - 2]
             )
-        activations, z_bars, y, log_y, ones = self._rows[B]
-        return [X, *activations], z_bars, y, log_y, ones
+            z_bar = hidden_error(a_bar, phi_prime, out=buffers.z_bar[l - 2])
 
 
 def batch_weights(sample_weight, n_rows):
@@ -228,49 +191,25 @@ def batch_weights(sample_weight, n_rows):
     return (sample_weight / weight_sum)[:, np.newaxis], weight_sum
 
 
-def output_loss(z, T, w, out_activation, y, log_y, clip=True):
-    """The data term of L and the probabilities y, from the logits zᴸ.
+def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, clip=True):
+    """L(θ) for one batch, and ∇L(θ) written into ``grad``.
 
-    Softmax: y = softmax(z), L = −Σᵢ wᵢ Σₖ tᵢₖ log yᵢₖ (``z`` is left shifted).
-    Logistic: y = σ(z), L = the binary cross-entropy summed over the outputs.
+    L = (data term of the head) + (α / (2Σs)) Σₗ ‖Wˡ‖²; for softmax outputs the
+    data term is −(1/Σs) Σᵢ sᵢ Σₖ tᵢₖ log yᵢₖ. ``sample_weight`` None means
+    sᵢ = 1. ``clip=False`` gives the exact loss, whose gradient ``grad`` is.
     """
-    if out_activation == "softmax":
-        y, log_y = softmax_with_log(z, y, log_y)
-        return cross_entropy(log_y, T, w, clip), y
-    loss = sigmoid_cross_entropy(z, T, w, clip)
-    return loss, sigmoid(z, out=y)
-
-
-def loss_and_gradient(
-    theta,
-    grad,
-    layout,
-    X,
-    T,
-    sample_weight,
-    alpha,
-    activation,
-    out_activation,
-    ws,
-    clip=True,
-):
-    """L(θ) and ∇L(θ) written into ``grad``, for one batch (DESIGN §1).
-
-    L = −(1/Σs) Σᵢ sᵢ Σₖ tᵢₖ log yᵢₖ + (α / (2Σs)) Σₗ ‖Wˡ‖² (the binary
-    cross-entropy for logistic outputs). ``sample_weight`` None means sᵢ = 1.
-    ``clip=False`` gives the exact loss, whose gradient ``grad`` is.
-    """
+    layout, head, alpha = network.layout, network.head, network.alpha
     coefs, intercepts = layout.views(theta)
     W_bars, b_bars = layout.views(grad)
-    activations, z_bars, y, log_y, ones = ws.rows(X)
+    buffers = ws.rows(X.shape[0])
     w, weight_sum = batch_weights(sample_weight, X.shape[0])
-    W_flat, W_bar_flat = theta[: layout.n_coef], grad[: layout.n_coef]
+    W_flat, W_bar_flat = layout.weights(theta), layout.weights(grad)
     # forward
-    z = forward(X, coefs, intercepts, activation, activations)
-    loss, y = output_loss(z, T, w, out_activation, y, log_y, clip)
+    z = forward(X, coefs, intercepts, network.activations, buffers.z, buffers.a)
+    loss, y = head.loss(z, T, w, buffers.y, buffers.log_y, clip)
     loss += l2_penalty(W_flat, alpha, weight_sum, ws.coef_scratch)
     # backward
-    z_bar = output_error(y, T, w, out=z_bars[-1])
-    backward(activations, z_bar, coefs, activation, W_bars, b_bars, z_bars, ones)
+    z_bar = head.error(y, T, w, out=buffers.z_bar[-1])
+    backward(X, z_bar, coefs, network.activations, buffers, W_bars, b_bars)
     l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, ws.coef_scratch)
     return loss

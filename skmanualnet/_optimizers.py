@@ -166,3 +166,52 @@ class Adam(_Scratch):
     def no_improvement(self):
         """The stopping rule fired: Adam always stops."""
         return True
+
+
+#: The settings an optimizer's state depends on: a change of any starts it afresh.
+SETTINGS = (
+    "solver",
+    "learning_rate_init",
+    "learning_rate",
+    "momentum",
+    "nesterovs_momentum",
+    "power_t",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+)
+
+
+def make_optimizer(params, theta, learning_rate_init):
+    """The optimizer named by ``params["solver"]``, with zero state for θ."""
+    if params["solver"] == "sgd":
+        return SGD(
+            theta.size,
+            theta.dtype,
+            learning_rate_init,
+            params["learning_rate"],
+            params["momentum"],
+            params["nesterovs_momentum"],
+            params["power_t"],
+        )
+    return Adam(
+        theta.size,
+        theta.dtype,
+        learning_rate_init,
+        params["beta_1"],
+        params["beta_2"],
+        params["epsilon"],
+    )
+
+
+def resume_or_make_optimizer(previous, params, theta, learning_rate_init):
+    """``previous`` when its settings are unchanged (partial_fit, warm start:
+    velocities, moments, step count and learning rate carry on), else a new
+    optimizer with zero state. ``params`` are the estimator's parameters."""
+    settings = tuple(params[name] for name in SETTINGS)
+    settings += (theta.size, theta.dtype.str)
+    if previous is not None and getattr(previous, "settings", None) == settings:
+        return previous
+    optimizer = make_optimizer(params, theta, learning_rate_init)
+    optimizer.settings = settings
+    return optimizer

@@ -1,58 +1,46 @@
 """One forward / backward pass with every intermediate kept, for learners.
 
-``trace_step(model, X, y)`` returns the quantities of the derivation under
-their DESIGN names, computed by the same equation functions that training
-uses, so that a hand computation can be checked number by number.
+``trace_step(model, X, y)`` runs the same forward and backward pass that
+training runs (:func:`~skmanualnet._network.loss_and_gradient`), into a
+workspace that keeps every intermediate in a buffer of its own, and returns
+them under the derivation's names, so that a hand computation can be checked
+number by number.
 """
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import clone
 
-from ._activations import HIDDEN_ACTIVATIONS
-from ._losses import (
-    cross_entropy_y_bar,
-    jacobian_vector_product,
-    l2_penalty,
-    output_error,
-    sigmoid_derivative,
-    sigmoid_y_bar,
-    softmax_jacobian,
-)
-from ._network import (
-    affine,
-    batch_weights,
-    bias_gradient,
-    input_error,
-    l2_gradient,
-    output_loss,
-    weight_gradient,
-)
-from ._solvers import make_optimizer
+from ._base import next_step_optimizer
+from ._inspect import inspected_problem
+from ._network import batch_weights, loss_and_gradient
+from ._workspace import Workspace
 
 
 @dataclass
 class BackpropTrace:
-    """Every intermediate of one step; lists are indexed by layer l = 1 … L.
+    """Every intermediate of one step; lists are indexed by the layer l = 1 … L
+    (index 0 is the input layer, where only ``a[0] = X`` exists).
 
     Attributes
     ----------
     z, a : list of ndarray
         zˡ = aˡ⁻¹Wˡ + bˡ and aˡ = φ(zˡ); ``a[0]`` is X and ``a[L]`` is y.
     y, T : ndarray
-        Output probabilities and target indicators.
+        Outputs (probabilities for a classifier) and targets.
     loss : float
         The batch loss L, penalty included.
     y_bar : ndarray
         ȳ = ∂L/∂y (−w t / y for softmax).
     jacobian : ndarray
-        ∂y/∂zᴸ per sample: (B, K, K) for softmax, the diagonal (B, K) for sigmoid.
+        ∂y/∂zᴸ per sample: (B, K, K) for softmax, the diagonal (B, K) for the
+        elementwise links.
     z_bar_jacobian, z_bar_fused : ndarray
         z̄ᴸ by the Jacobian path (Jᵀȳ) and by the fused path w ⊙ (y − t).
+    phi_prime : list of ndarray
+        φ′(zˡ) of each hidden layer.
     a_bar, z_bar, W_bar, b_bar : list of ndarray
-        Āˡ, Z̄ˡ, W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ + (α/Σs)Wˡ and b̄ˡ = 1ᵀZ̄ˡ (``a_bar[0]`` is None).
+        Āˡ, Z̄ˡ, W̄ˡ = (aˡ⁻¹)ᵀZ̄ˡ + (α/Σs)Wˡ and b̄ˡ = 1ᵀZ̄ˡ.
     W_update, b_update : list of ndarray
         What one step of the estimator's optimizer would add to Wˡ and bˡ
         (None for ``solver="lbfgs"``, whose step comes from a line search).
@@ -67,6 +55,7 @@ class BackpropTrace:
     jacobian: np.ndarray
     z_bar_jacobian: np.ndarray
     z_bar_fused: np.ndarray
+    phi_prime: list = field(default_factory=list)
     a_bar: list = field(default_factory=list)
     z_bar: list = field(default_factory=list)
     W_bar: list = field(default_factory=list)
@@ -95,7 +84,7 @@ class BackpropTrace:
         return "\n".join(lines)
 
 
-def trace_step(estimator, X, y, sample_weight=None):
+def trace_step(estimator, X, y, sample_weight=None, classes=None):
     """Run one forward and backward pass on (X, y) and return every intermediate.
 
     The estimator is not changed: a fitted one is traced at its weights (and its
@@ -104,11 +93,14 @@ def trace_step(estimator, X, y, sample_weight=None):
 
     Parameters
     ----------
-    estimator : ManualMLPClassifier
+    estimator : ManualMLPClassifier or Pipeline
+        The model, or a pipeline ending in it (its other steps transform X).
     X : array-like of shape (n_samples, n_features)
         A few samples.
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
     sample_weight : array-like of shape (n_samples,), default=None
+    classes : array-like, default=None
+        All classes, for an unfitted classifier and rows that lack some.
 
     Returns
     -------
@@ -125,93 +117,43 @@ def trace_step(estimator, X, y, sample_weight=None):
     >>> trace.W_bar[2].shape
     (3, 3)
     """
-    model = (
-        copy.deepcopy(estimator) if hasattr(estimator, "coefs_") else clone(estimator)
-    )
-    fitted = hasattr(estimator, "coefs_")
-    X, _, T, sample_weight, layout, theta, _ = model._prepare(
-        X, y, sample_weight, incremental=fitted, first_pass=not fitted
-    )
-    T = T.astype(theta.dtype)
-    coefs, intercepts = layout.unpack(theta)
-    phi, phi_backward = HIDDEN_ACTIVATIONS[model.activation]
-    L = len(coefs)
-    w, weight_sum = batch_weights(sample_weight, X.shape[0])
-
-    # forward
-    z, a = [None], [X]
-    for l in range(L):
-        z.append(
-            affine(
-                a[l],
-                coefs[l],
-                intercepts[l],
-                out=np.empty((X.shape[0], coefs[l].shape[1]), dtype=theta.dtype),
-            )
-        )
-        a.append(phi(z[-1], out=np.empty_like(z[-1])) if l < L - 1 else None)
-    loss, y_out = output_loss(
-        z[L].copy(),
-        T,
-        w,
-        model.out_activation_,
-        np.empty_like(z[L]),
-        np.empty_like(z[L]),
-    )
-    W_flat, scratch = theta[: layout.n_coef], np.empty(layout.n_coef, theta.dtype)
-    loss += l2_penalty(W_flat, model.alpha, weight_sum, scratch)
-    a[L] = y_out
-
-    # the output error, both ways
-    if model.out_activation_ == "softmax":
-        y_bar, jacobian = cross_entropy_y_bar(y_out, T, w), softmax_jacobian(y_out)
-        z_bar_jacobian = jacobian_vector_product(jacobian, y_bar)
-    else:
-        y_bar, jacobian = sigmoid_y_bar(y_out, T, w), sigmoid_derivative(y_out)
-        z_bar_jacobian = jacobian * y_bar
-    z_bar_fused = output_error(y_out, T, w, out=np.empty_like(y_out))
-
-    # backward, into a gradient vector laid out like θ
+    model, problem = inspected_problem(estimator, X, y, sample_weight, classes)
+    theta, network, X, s = (problem.theta, problem.network, problem.X,
+                            problem.sample_weight)  # fmt: skip
+    T = problem.T.astype(theta.dtype)
+    ws = Workspace(network.layout.layer_units, X.shape[0], theta.dtype, keep_all=True)
     grad = np.empty_like(theta)
-    W_bars, b_bars = layout.unpack(grad)
-    z_bar, a_bar = [None] * (L + 1), [None] * (L + 1)
-    W_bar, b_bar = [None, *W_bars], [None, *b_bars]
-    z_bar[L] = z_bar_fused
-    ones = np.ones(X.shape[0], dtype=theta.dtype)
-    for l in range(L, 0, -1):
-        weight_gradient(a[l - 1], z_bar[l], out=W_bar[l])
-        bias_gradient(z_bar[l], ones, out=b_bar[l])
-        if l > 1:
-            a_bar[l - 1] = input_error(
-                z_bar[l], coefs[l - 1], out=np.empty_like(a[l - 1])
-            )
-            # copies: φ′ is computed over a, and ā is turned into z̄, in place
-            z_bar[l - 1] = phi_backward(a[l - 1].copy(), a_bar[l - 1].copy())
-    l2_gradient(grad[: layout.n_coef], W_flat, model.alpha, weight_sum, scratch)
+    loss = loss_and_gradient(theta, grad, network, X, T, s, ws)  # the real passes
+    passes, head = ws.rows(X.shape[0]), network.head
+    W_bars, b_bars = network.layout.unpack(grad)
 
-    # update: one step of the estimator's optimizer, on copies (none for lbfgs,
-    # whose step comes out of scipy's line search)
-    W_update = b_update = [None] * L
-    if model.solver != "lbfgs":
-        optimizer = getattr(model, "_optimizer", None) or make_optimizer(model, theta)
+    # the output error the long way: ȳ, then z̄ = Jᵀȳ
+    w, _ = batch_weights(s, X.shape[0])
+    y_bar, jacobian = head.y_bar(passes.y, T, w), head.jacobian(passes.y)
+
+    # update: one step of the estimator's optimizer, on copies
+    W_update = b_update = [None] * len(W_bars)
+    optimizer = next_step_optimizer(model, theta)
+    if optimizer is not None:
         stepped = theta.copy()
-        copy.deepcopy(optimizer).step(stepped, grad.copy())
-        W_update, b_update = layout.unpack(stepped - theta)
+        optimizer.step(stepped, grad.copy())
+        W_update, b_update = network.layout.unpack(stepped - theta)
 
     return BackpropTrace(
-        z=z,
-        a=a,
-        y=y_out,
+        z=[None, *passes.z],
+        a=[X, *passes.a, passes.y],
+        y=passes.y,
         T=T,
         loss=loss,
         y_bar=y_bar,
         jacobian=jacobian,
-        z_bar_jacobian=z_bar_jacobian,
-        z_bar_fused=z_bar_fused,
-        a_bar=a_bar,
-        z_bar=z_bar,
-        W_bar=W_bar,
-        b_bar=b_bar,
+        z_bar_jacobian=head.jacobian_error(jacobian, y_bar),
+        z_bar_fused=passes.z_bar[-1],
+        phi_prime=[None, *passes.phi_prime, None],
+        a_bar=[None, *passes.a_bar, None],
+        z_bar=[None, *passes.z_bar],
+        W_bar=[None, *W_bars],
+        b_bar=[None, *b_bars],
         W_update=[None, *W_update],
         b_update=[None, *b_update],
     )

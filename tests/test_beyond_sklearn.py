@@ -92,22 +92,22 @@ def test_validation_loss_curve_and_the_metric_early_stopping_watches(metric):
 
 
 def test_validation_loss_is_the_cross_entropy_of_the_kept_model(monkeypatch):
-    import skmanualnet._solvers as solvers
+    import skmanualnet._base as base
 
     held_out = []
-    split = solvers._validation_split
+    split = base.split_validation
 
     def recording_split(*args):
         parts = split(*args)
         held_out.append(parts[1])
         return parts
 
-    monkeypatch.setattr(solvers, "_validation_split", recording_split)
+    monkeypatch.setattr(base, "split_validation", recording_split)
     X, y = make_task("multiclass", n_samples=150)
     model = ManualMLPClassifier(
         (8,), early_stopping=True, early_stopping_metric="loss", random_state=0
     ).fit(X, y)
-    X_val, y_val, _, _ = held_out[0]
+    X_val, y_val = held_out[0].X, held_out[0].y
     proba = model.predict_proba(X_val)
     labels = np.searchsorted(model.classes_, y_val)
     cross_entropy = -np.mean(np.log(proba[np.arange(len(y_val)), labels]))

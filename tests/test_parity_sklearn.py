@@ -193,16 +193,16 @@ def test_difference_multiclass_early_stopping_split_is_stratified(monkeypatch):
     With classes 50 / 20 / 20 and 30% held out, a stratified split holds out
     15 / 6 / 6 rows; the two validation curves differ because the rows do.
     """
-    import skmanualnet._solvers as solvers
+    import skmanualnet._problem as problem
 
     held_out = []
 
     def recording_split(*arrays, **kwargs):
         parts = train_test_split(*arrays, **kwargs)
-        held_out.append(parts[3].sum(axis=0).tolist())  # class counts of T_val
+        held_out.append(parts[5].sum(axis=0).tolist())  # class counts of T_val
         return parts
 
-    monkeypatch.setattr(solvers, "train_test_split", recording_split)
+    monkeypatch.setattr(problem, "train_test_split", recording_split)
     X, y = make_task("multiclass", n_samples=90, n_features=5, seed=3)
     y = np.r_[y[:60], np.zeros(30, dtype=int)]
     params = {**BASE, "early_stopping": True, "validation_fraction": 0.3}

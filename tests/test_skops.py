@@ -21,10 +21,12 @@ sio = pytest.importorskip("skops.io")
 ESTIMATOR = "skmanualnet._classifier.ManualMLPClassifier"
 #: What each solver's fitted state holds beyond numpy arrays, floats and strings:
 #: the optimizer (velocities / moments, so that partial_fit and warm_start
-#: resume) and the dtype in its settings key. L-BFGS keeps no optimizer.
+#: resume) and the dtype in its settings key, and the stopping rule (its count of
+#: epochs without improvement carries on too). L-BFGS keeps neither.
+STOPPING = "skmanualnet._stopping.StoppingRule"
 TRUSTED = {
-    "sgd": [ESTIMATOR, "skmanualnet._optimizers.SGD"],
-    "adam": [ESTIMATOR, "skmanualnet._optimizers.Adam"],
+    "sgd": [ESTIMATOR, "skmanualnet._optimizers.SGD", STOPPING],
+    "adam": [ESTIMATOR, "skmanualnet._optimizers.Adam", STOPPING],
     "lbfgs": [ESTIMATOR],
 }
 

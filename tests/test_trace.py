@@ -5,7 +5,10 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skmanualnet import ManualMLPClassifier, trace_step
-from skmanualnet._network import ParameterLayout, Workspace, loss_and_gradient
+from skmanualnet._activations import ACTIVATIONS
+from skmanualnet._heads import HEADS
+from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
+from skmanualnet._workspace import Workspace
 
 from ._data import TASKS, make_task
 
@@ -15,8 +18,9 @@ def _training_gradient(model, X, T, sw):
     theta = layout.pack(model.coefs_, model.intercepts_, np.float64)
     grad = np.empty_like(theta)
     ws = Workspace(layout.layer_units, X.shape[0], np.float64)
-    args = (model.alpha, model.activation, model.out_activation_, ws)
-    loss = loss_and_gradient(theta, grad, layout, X, T, sw, *args)
+    activations = (ACTIVATIONS[model.activation],) * (len(model.coefs_) - 1)
+    network = Network(layout, activations, HEADS[model.out_activation_], model.alpha)
+    loss = loss_and_gradient(theta, grad, network, X, T, sw, ws)
     return loss, layout.unpack(grad)
 
 

@@ -1,0 +1,347 @@
+"""The shared estimator: parameters, validation, fit / partial_fit / warm start.
+
+A fit runs in four steps, each its own method: build the training problem
+(validated data, targets, network, θ₀) without touching the estimator, adopt it
+(the fitted attributes that describe the model), train (the epoch loop or
+L-BFGS, which return what they recorded), and record that history under
+scikit-learn's MLP attribute names. Subclasses say how targets are encoded and
+scored (classification, regression).
+"""
+
+import copy
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.callback import CallbackSupportMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._activations import ACTIVATIONS
+from ._callbacks import EpochCallbacks
+from ._divergence import DivergenceError, warn_if_blown_up
+from ._epochs import EpochSettings, run_epochs
+from ._heads import HEADS
+from ._lbfgs import run_lbfgs
+from ._network import Network, ParameterLayout, glorot_uniform, logits
+from ._optimizers import resume_or_make_optimizer
+from ._params import (
+    check_batch_size,
+    check_hidden_layer_sizes,
+    check_no_bool_counts,
+    resolve_learning_rate,
+)
+from ._problem import TrainingProblem, split_validation
+from ._stopping import StoppingRule
+from ._validation import check_finite_outputs, check_magnitude, validate_X
+from ._warnings import warn
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+def training_problem(estimator, X, y, sample_weight=None, classes=None):
+    """The problem ``estimator`` trains on for (X, y), without changing it.
+
+    A fitted estimator gives its fitted weights as θ₀ and its fitted target
+    encoding; an unfitted one the weights its ``random_state`` initialises, and
+    the classes in ``classes`` (or those of y). Class weights, when the
+    estimator has them, are computed over these rows.
+    """
+    fitted = hasattr(estimator, "coefs_")
+    if not fitted:  # a RandomState given as random_state is not advanced
+        estimator = clone(estimator)
+    return estimator._problem(
+        X, y, sample_weight, fresh=not fitted, call="inspect", classes=classes
+    )
+
+
+class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
+    """Parameters and training shared by the classifier and the regressor.
+
+    Not for direct use: subclasses define ``_targets``, ``_head``,
+    ``_set_targets``, ``_sample_weight``, ``_stratify`` and ``_score_logits``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [
+            StrOptions({"auto"}),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping_metric": [StrOptions({"score", "loss"})],
+    }
+
+    #: ``validate_data`` converts y to numbers (regression) or keeps labels.
+    _y_numeric = False
+
+    def _validate_params(self):
+        super()._validate_params()
+        check_no_bool_counts(self)
+
+    def _is_stochastic(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                f"partial_fit is only available for the stochastic solvers "
+                f"{STOCHASTIC_SOLVERS}, not for solver={self.solver!r}."
+            )
+        return True
+
+    # --- the problem --------------------------------------------------------
+
+    def _problem(self, X, y, sample_weight, *, fresh, call, classes=None):
+        """The :class:`TrainingProblem` of a ``call`` ("fit", "partial_fit" or
+        "inspect"), from scratch when ``fresh``, else from the fitted state.
+        Changes nothing on the estimator."""
+        hidden = check_hidden_layer_sizes(self.hidden_layer_sizes)
+        probe = copy.copy(self) if fresh else self  # validate_data records on it
+        X, y = validate_X(
+            probe,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=self._y_numeric,
+            dtype=(np.float64, np.float32),
+            reset=fresh,
+        )
+        check_magnitude(X)
+        y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
+        sample_weight = self._sample_weight(y, sample_weight, X, call)
+        layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
+        head = self._head(encoder) if fresh else HEADS[self.out_activation_]
+        activations = tuple(ACTIVATIONS[self.activation] for _ in hidden)
+        network = Network(layout, activations, head, float(self.alpha))
+        random_state = check_random_state(self.random_state)
+        if fresh:
+            theta = glorot_uniform(layout, self.activation, random_state, X.dtype)
+        else:
+            self._check_same_layout(layout)
+            theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        return TrainingProblem(
+            X=X,
+            y=y,
+            T=T,
+            sample_weight=sample_weight,
+            network=network,
+            theta=theta,
+            encoder=encoder,
+            n_features_in=probe.n_features_in_,
+            feature_names_in=getattr(probe, "feature_names_in_", None),
+            random_state=random_state,
+        )
+
+    def _check_same_layout(self, layout):
+        """Continuing from fitted weights needs the same layer widths."""
+        fitted = [self.coefs_[0].shape[0], *(W.shape[1] for W in self.coefs_)]
+        if list(layout.layer_units) != fitted:
+            raise ValueError(
+                f"The fitted network has layer widths {fitted} but "
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} asks for "
+                f"{list(layout.layer_units)}: warm_start and partial_fit continue "
+                "from the fitted weights, so the widths must stay. Set "
+                "warm_start=False (or refit) to train a new network."
+            )
+
+    # --- fit ----------------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight, *, call, classes=None):
+        fresh = not hasattr(self, "coefs_") or (call == "fit" and not self.warm_start)
+        problem = self._problem(
+            X, y, sample_weight, fresh=fresh, call=call, classes=classes
+        )
+        self._adopt(problem, fresh)
+        stochastic = self.solver in STOCHASTIC_SOLVERS
+        epochs = (1 if call == "partial_fit" else self.max_iter) if stochastic else 0
+        callbacks = EpochCallbacks(
+            self, problem.X, problem.y, problem.sample_weight, max_epochs=epochs
+        )
+        # overflow is caught by the divergence checks, which say what to do
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if stochastic:
+                self._train_stochastic(problem, call, callbacks)
+            else:
+                result = run_lbfgs(
+                    problem, self.max_iter, self.max_fun, self.tol, self.verbose
+                )
+                self.n_iter_, self.loss_ = result.n_iter, result.loss
+        callbacks.fit_end()
+        return self
+
+    def _adopt(self, problem, fresh):
+        """Fitted attributes that describe the model, set before training (the
+        weights ``coefs_`` / ``intercepts_`` are views of θ, so that callbacks
+        see each epoch's weights); a fresh fit also starts a new history."""
+        self.n_features_in_ = problem.n_features_in
+        if problem.feature_names_in is not None:
+            self.feature_names_in_ = problem.feature_names_in
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        self._set_targets(problem.encoder)
+        layout = problem.network.layout
+        self.coefs_, self.intercepts_ = layout.unpack(problem.theta)
+        self.n_outputs_ = layout.layer_units[-1]
+        self.n_layers_ = len(layout.layer_units)
+        self.out_activation_ = problem.network.head.name
+        if fresh:
+            self.n_iter_, self.t_ = 0, 0
+            self._optimizer = self._stopping = None
+            if self.solver in STOCHASTIC_SOLVERS:
+                self.loss_curve_ = []
+
+    def _train_stochastic(self, problem, call, callbacks):
+        """The epoch loop on the problem's rows (less the held-out split), then
+        its history recorded; a diverged loop records what it ran, then raises."""
+        if self.early_stopping and call == "partial_fit":
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: set "
+                "early_stopping=False, or use fit."
+            )
+        params = self.get_params(deep=False)
+        lr = resolve_learning_rate(self.learning_rate_init, self.solver)
+        theta = problem.theta
+        optimizer = resume_or_make_optimizer(self._optimizer, params, theta, lr)
+        self._optimizer = optimizer
+        stopping = self._stopping = self._stopping_rule()
+        random_state = problem.random_state
+        data, validation = self._split(problem, random_state)
+        batch_size, clipped = check_batch_size(self.batch_size, data[0].shape[0])
+        if clipped:
+            warn(clipped, UserWarning)
+        settings = EpochSettings(
+            max_epochs=1 if call == "partial_fit" else self.max_iter,
+            batch_size=batch_size,
+            shuffle=self.shuffle,
+            verbose=self.verbose,
+            warn_at_max=call != "partial_fit",
+        )
+        try:
+            history = run_epochs(
+                data, problem.network, theta, optimizer, stopping, settings,
+                random_state, callbacks, validation, samples_seen=self.t_,
+            )  # fmt: skip
+        except DivergenceError as error:
+            if error.history is not None:
+                self._record(error.history, stopping)
+            raise
+        self._record(history, stopping)
+        if call == "fit" and history.n_iter:
+            warn_if_blown_up(
+                self.loss_,
+                problem.network.head.prior_loss(data[1], data[2]),
+                problem.network.head.trivial_predictor,
+                optimizer.learning_rate_init,
+            )
+
+    def _stopping_rule(self):
+        """The rule of the last call when it watched the training loss and still
+        does (partial_fit and warm start count on), else a new one: a held-out
+        split is drawn afresh by every fit, and so is what is known about it."""
+        watch = "training loss"
+        if self.early_stopping:
+            watch = f"validation {self.early_stopping_metric}"
+        rule = self._stopping
+        if rule is None or rule.watch != watch or rule.validates:
+            rule = StoppingRule(watch, self.tol, self.n_iter_no_change)
+        rule.tol, rule.n_iter_no_change = self.tol, self.n_iter_no_change
+        return rule
+
+    def _split(self, problem, random_state):
+        """(X, T, s) to train on, and the held-out :class:`ValidationSet` (None
+        without early stopping)."""
+        data = (problem.X, problem.T, problem.sample_weight)
+        if not self.early_stopping:
+            return data, None
+        return split_validation(
+            problem,
+            self.validation_fraction,
+            random_state,
+            self._stratify(problem.y),
+            self._score_logits,
+        )
+
+    def _record(self, history, stopping):
+        """Copy what the epochs recorded onto the fitted attributes."""
+        self.n_iter_ = history.n_iter
+        self.t_ += history.samples_seen
+        if history.losses:
+            self.loss_ = history.losses[-1]
+        self.loss_curve_.extend(history.losses)
+        if stopping.validates:
+            self.validation_scores_ = history.validation_scores
+            self.validation_loss_curve_ = history.validation_losses
+            self.best_validation_score_ = stopping.best_validation_score
+            self.best_validation_loss_ = stopping.best_validation_loss
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = stopping.best_loss
+            self.validation_scores_ = self.validation_loss_curve_ = None
+            self.best_validation_score_ = self.best_validation_loss_ = None
+
+    # --- prediction ---------------------------------------------------------
+
+    def _logits(self, X):
+        """zᴸ for validated X."""
+        activations = [ACTIVATIONS[self.activation]] * (len(self.coefs_) - 1)
+        return logits(X, self.coefs_, self.intercepts_, activations)
+
+    def _checked_logits(self, X):
+        """Validate new X and return its logits zᴸ, which must be finite."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc"], reset=False)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = self._logits(X)
+        check_finite_outputs(z, X)
+        return z
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def first_fit_diverged(error, was_fitted):
+    """A first fit that diverged keeps its last finite weights, to be inspected;
+    any other failure, or a failure of a fitted estimator, is undone."""
+    return isinstance(error, DivergenceError) and not was_fitted
+
+
+def next_step_optimizer(estimator, theta):
+    """A copy of the optimizer that the estimator's next step on θ would use (its
+    fitted state when it would resume), or None for L-BFGS."""
+    if estimator.solver not in STOCHASTIC_SOLVERS:
+        return None
+    params = estimator.get_params(deep=False)
+    lr = resolve_learning_rate(estimator.learning_rate_init, estimator.solver)
+    previous = getattr(estimator, "_optimizer", None)
+    return copy.deepcopy(resume_or_make_optimizer(previous, params, theta, lr))

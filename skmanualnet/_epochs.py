@@ -1,0 +1,163 @@
+"""The epoch loop of the stochastic solvers (sgd, adam): a problem in, a history out.
+
+Data flows one way: batches → :func:`~skmanualnet._network.loss_and_gradient`
+(forward, backward) → optimizer step. The loop owns the buffers (allocated once
+per call, reused by every batch); the math is in ``_network``, the heads and
+``_optimizers``, the stopping rule in ``_stopping``.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import gen_batches
+
+from ._divergence import DivergenceError, DivergenceGuard
+from ._network import loss_and_gradient
+from ._warnings import warn
+from ._workspace import Batches, Workspace
+
+
+@dataclass(frozen=True)
+class EpochSettings:
+    """How the epochs run: at most ``max_epochs``, in batches of ``batch_size``
+    rows, shuffled or not; ``warn_at_max`` warns when the last epoch is reached
+    without the stopping rule firing (not for partial_fit's single epoch)."""
+
+    max_epochs: int
+    batch_size: int
+    shuffle: bool
+    verbose: bool
+    warn_at_max: bool
+
+
+@dataclass
+class History:
+    """What one call's epochs recorded: the training loss of each epoch, the
+    held-out score and loss of each (with early stopping), the samples seen,
+    and whether the user interrupted it."""
+
+    losses: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    validation_losses: list = field(default_factory=list)
+    samples_seen: int = 0
+    interrupted: bool = False
+
+    @property
+    def n_iter(self):
+        """Epochs completed."""
+        return len(self.losses)
+
+
+def run_epochs(
+    data, network, theta, optimizer, stopping, settings, random_state, callbacks,
+    validation=None, samples_seen=0,
+):  # fmt: skip
+    """Epochs of mini-batch training on ``data = (X, T, s)``, updating θ in place.
+
+    ``stopping`` (a :class:`~skmanualnet._stopping.StoppingRule`) watches each
+    epoch; ``validation`` (a :class:`~skmanualnet._problem.ValidationSet`) is
+    scored after each when the rule watches it; ``callbacks`` is told when each
+    epoch begins and ends, and may stop the loop. ``samples_seen`` counts the
+    samples of earlier calls (for the invscaling schedule). A Ctrl-C ends the
+    loop with a warning; divergence raises :class:`DivergenceError` carrying
+    the history so far, with θ as it was at the start of the diverging epoch.
+    """
+    X, T, s = data
+    n_samples = X.shape[0]
+    batches = Batches(X, T, s, settings.batch_size)
+    ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
+    grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
+    order, guard, history = np.arange(n_samples), DivergenceGuard(), History()
+    stopping.start(theta)
+    try:
+        for _ in range(settings.max_epochs):
+            callbacks.epoch_begin()
+            began = time.perf_counter()
+            if settings.shuffle:
+                random_state.shuffle(order)
+            np.copyto(epoch_start, theta)
+            try:
+                loss = _epoch(theta, grad, network, batches, order, ws, optimizer,
+                              guard, settings, history.n_iter + 1)  # fmt: skip
+            except DivergenceError as error:
+                np.copyto(theta, epoch_start)
+                error.history = history
+                raise
+            history.losses.append(loss)
+            history.samples_seen += n_samples
+            _watch(stopping, theta, loss, validation, network, history)
+            if settings.verbose:
+                print(_epoch_line(history, optimizer, time.perf_counter() - began))
+            optimizer.epoch_end(samples_seen + history.samples_seen)
+            if callbacks.epoch_end() or _rule_stops(stopping, optimizer, settings):
+                break
+        else:
+            if settings.warn_at_max:
+                warn(
+                    f"Stochastic Optimizer: Maximum iterations ({settings.max_epochs})"
+                    " reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+    except KeyboardInterrupt:
+        history.interrupted = True
+        warn("Training interrupted by user.", UserWarning)
+    stopping.restore_best(theta)
+    return history
+
+
+def _epoch(theta, grad, network, batches, order, ws, optimizer, guard, settings,
+           epoch):  # fmt: skip
+    """One pass over the shuffled rows; returns the mean batch loss per sample."""
+    accumulated_loss, n_samples = 0.0, len(order)
+    for batch in gen_batches(n_samples, settings.batch_size):
+        rows = order[batch] if settings.shuffle else batch
+        X_b, T_b, s_b = batches.take(rows)
+        if s_b is not None and not s_b.any():
+            continue  # a batch whose weights are all 0 has no gradient
+        # forward and backward
+        loss = loss_and_gradient(theta, grad, network, X_b, T_b, s_b, ws)
+        guard.check_loss(loss, epoch, optimizer.learning_rate)
+        accumulated_loss += loss * (batch.stop - batch.start)
+        # update
+        optimizer.step(theta, grad)
+    guard.check_weights(theta, epoch, optimizer.learning_rate)
+    return accumulated_loss / n_samples
+
+
+def _watch(stopping, theta, loss, validation, network, history):
+    """Score the epoch (on the held-out rows when the rule watches them) and
+    tell the stopping rule."""
+    if stopping.validates:
+        score, validation_loss = validation.metrics(network, theta)
+        history.validation_scores.append(score)
+        history.validation_losses.append(validation_loss)
+        stopping.update(theta, loss, score, validation_loss)
+    else:
+        stopping.update(theta, loss)
+
+
+def _rule_stops(stopping, optimizer, settings):
+    """True when the stopping rule fired and the optimizer agrees to stop (the
+    adaptive schedule lowers η instead, and counting starts afresh)."""
+    if not stopping.fired:
+        return False
+    stop = optimizer.no_improvement()
+    if settings.verbose:
+        lr = f"Setting learning rate to {optimizer.learning_rate:f}"
+        print(stopping.message(), "Stopping." if stop else lr)
+    if not stop:
+        stopping.restart_count()
+    return stop
+
+
+def _epoch_line(history, optimizer, seconds):
+    """One readable verbose line: epoch, losses, validation score, η, time."""
+    line = f"Iteration {history.n_iter}, loss = {history.losses[-1]:.8f}"
+    if history.validation_scores:
+        line += (
+            f", validation loss = {history.validation_losses[-1]:.8f}"
+            f", validation score = {history.validation_scores[-1]:.4f}"
+        )
+    return line + f", learning rate = {optimizer.learning_rate:.3g}, {seconds:.3f} s"
