@@ -12,7 +12,7 @@ never needs z::
 
 φ′ is written into a buffer of its own (one per hidden layer, in the
 workspace), so that a and φ′ both remain to be read after a backward pass.
-Adding an activation is one entry in :data:`ACTIVATIONS`.
+Adding an activation is one entry in ``ACTIVATIONS``.
 """
 
 from collections.abc import Callable

@@ -9,18 +9,14 @@ class weights enter the sample weights, and how logits become labels.
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import (
-    check_classification_targets,
-    type_of_target,
-    unique_labels,
-)
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseManualMLP, first_fit_diverged
 from ._heads import HEADS
+from ._labels import check_known_classes, new_label_binarizer
 from ._validation import check_sample_weight, undo_on_failure, weigh_classes
 
 
@@ -256,57 +252,11 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if fresh:
-            binarizer = self._new_binarizer(y, call, classes)
+            binarizer = new_label_binarizer(y, call, classes)
         else:
             binarizer = self._label_binarizer
-            self._check_known_classes(y, call, classes)
+            check_known_classes(self.classes_, y, call, classes)
         return y, binarizer.transform(y).astype(np.uint8), binarizer
-
-    def _new_binarizer(self, y, call, classes):
-        """A ``LabelBinarizer`` fitted on ``classes`` when given (required by a
-        first partial_fit of single-label y), else on y."""
-        multilabel = type_of_target(y).startswith("multilabel")
-        if call == "partial_fit" and classes is None and not multilabel:
-            raise ValueError("classes must be passed on the first call to partial_fit.")
-        binarizer = LabelBinarizer().fit(
-            y if multilabel or classes is None else classes
-        )
-        if len(binarizer.classes_) < 2 and y.ndim == 1:
-            found = binarizer.classes_.tolist()
-            raise ValueError(
-                f"classes must hold at least 2 classes, got {found}."
-                if classes is not None
-                else f"y has only one class ({found[0]!r}); a classifier needs at "
-                "least 2 classes."
-            )
-        unknown = sorted(set(unique_labels(y).tolist()) - set(binarizer.classes_))
-        if unknown and not multilabel:
-            raise ValueError(
-                f"y has classes {unknown} that are not in classes_ "
-                f"{binarizer.classes_.tolist()}, the classes passed to partial_fit."
-            )
-        return binarizer
-
-    def _check_known_classes(self, y, call, classes):
-        """Labels of a continued fit must be known (and, for a warm-started fit,
-        all of them present); ``classes``, if given, must be ``classes_``."""
-        known, found = self.classes_.tolist(), unique_labels(y).tolist()
-        if classes is not None and unique_labels(classes).tolist() != known:
-            raise ValueError(
-                f"classes={list(classes)!r} is not the same as classes_ {known} "
-                "of the fitted model."
-            )
-        if call == "fit" and set(found) != set(known):
-            raise ValueError(
-                "warm_start needs y with the same classes as the previous fit, "
-                f"{known}; got {found}."
-            )
-        unknown = sorted(set(found) - set(known))
-        if unknown:
-            raise ValueError(
-                f"y has classes {unknown} that are not in classes_ {known} "
-                "from the first call."
-            )
 
     def _head(self, binarizer):
         """Softmax for K ≥ 3 exclusive classes, else one sigmoid per output."""

@@ -61,8 +61,9 @@ def run_epochs(
     scored after each when the rule watches it; ``callbacks`` is told when each
     epoch begins and ends, and may stop the loop. ``samples_seen`` counts the
     samples of earlier calls (for the invscaling schedule). A Ctrl-C ends the
-    loop with a warning; divergence raises :class:`DivergenceError` carrying
-    the history so far, with θ as it was at the start of the diverging epoch.
+    loop with a warning; divergence raises
+    :class:`~skmanualnet.DivergenceError` carrying the history so far, with θ
+    as it was at the start of the diverging epoch.
     """
     X, T, s = data
     n_samples = X.shape[0]

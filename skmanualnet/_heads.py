@@ -3,7 +3,7 @@
 A head knows everything that depends on the output layer, so that nothing else
 branches on it: the link y = g(zᴸ), the data term of the loss, the fused error
 signal at the logits, the general (Jacobian) path that the fused one collapses
-from, and the loss of the trivial predictor. The registry :data:`HEADS` maps
+from, and the loss of the trivial predictor. The registry ``HEADS`` maps
 the fitted ``out_activation_`` name to its head.
 
 For the canonical pairs held here the fused error signal is the same,
@@ -40,7 +40,7 @@ class OutputHead:
 
     #: ``out_activation_`` of a model with this head
     name = None
-    #: what the trivial predictor of :meth:`prior_loss` predicts, in words
+    #: what the trivial predictor (whose loss is ``prior_loss``) predicts, in words
     trivial_predictor = None
 
     def error(self, y, T, w, out):

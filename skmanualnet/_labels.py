@@ -1,0 +1,52 @@
+"""Class labels: the encoder that turns them into 0/1 targets, and the checks
+that a continued fit sees only the classes it was started with."""
+
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+
+def new_label_binarizer(y, call, classes):
+    """A ``LabelBinarizer`` fitted on ``classes`` when given (required by a
+    first partial_fit of single-label y), else on y."""
+    multilabel = type_of_target(y).startswith("multilabel")
+    if call == "partial_fit" and classes is None and not multilabel:
+        raise ValueError("classes must be passed on the first call to partial_fit.")
+    binarizer = LabelBinarizer().fit(y if multilabel or classes is None else classes)
+    if len(binarizer.classes_) < 2 and y.ndim == 1:
+        found = binarizer.classes_.tolist()
+        raise ValueError(
+            f"classes must hold at least 2 classes, got {found}."
+            if classes is not None
+            else f"y has only one class ({found[0]!r}); a classifier needs at "
+            "least 2 classes."
+        )
+    unknown = sorted(set(unique_labels(y).tolist()) - set(binarizer.classes_))
+    if unknown and not multilabel:
+        raise ValueError(
+            f"y has classes {unknown} that are not in classes_ "
+            f"{binarizer.classes_.tolist()}, the classes passed to partial_fit."
+        )
+    return binarizer
+
+
+def check_known_classes(known_classes, y, call, classes):
+    """Labels of a continued fit must be among ``known_classes`` (and, for a
+    warm-started fit, all of them present); ``classes``, if given, must be
+    ``known_classes``."""
+    known, found = known_classes.tolist(), unique_labels(y).tolist()
+    if classes is not None and unique_labels(classes).tolist() != known:
+        raise ValueError(
+            f"classes={list(classes)!r} is not the same as classes_ {known} "
+            "of the fitted model."
+        )
+    if call == "fit" and set(found) != set(known):
+        raise ValueError(
+            "warm_start needs y with the same classes as the previous fit, "
+            f"{known}; got {found}."
+        )
+    unknown = sorted(set(found) - set(known))
+    if unknown:
+        raise ValueError(
+            f"y has classes {unknown} that are not in classes_ {known} "
+            "from the first call."
+        )
