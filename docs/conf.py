@@ -102,7 +102,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("skmanualnet",),
     "backreferences_dir": "generated/backreferences",
-    "reference_url": {"skmanualnet": None},
     "image_scrapers": ("matplotlib",),
     "remove_config_comments": True,
     "show_memory": False,
