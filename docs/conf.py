@@ -6,7 +6,7 @@ Build (from the repository root, offline)::
 
 Pages make no request to the network: MathJax is bundled
 (``sphinx-mathjax-offline``), so a built site opened from ``file://`` shows
-typeset formulas.
+typeset formulas; ``docs/check_offline.py`` checks this in a browser.
 
 Cross-links to numpy, scipy, scikit-learn, matplotlib and Python need their
 inventories from the web; set ``SKMANUALNET_DOCS_INTERSPHINX=1`` to fetch them.
