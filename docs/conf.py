@@ -4,6 +4,10 @@ Build (from the repository root, offline)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
+Pages make no request to the network: MathJax is bundled
+(``sphinx-mathjax-offline``), so a built site opened from ``file://`` shows
+typeset formulas; ``docs/check_offline.py`` checks this in a browser.
+
 Cross-links to numpy, scipy, scikit-learn, matplotlib and Python need their
 inventories from the web; set ``SKMANUALNET_DOCS_INTERSPHINX=1`` to fetch them.
 Without it the build makes no network request and those names render as plain
@@ -11,6 +15,7 @@ code (every link into this package is still checked: ``nitpicky``).
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +36,9 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
+    # copies MathJax 3.2.2 into _static/mathjax and points mathjax_path at it
+    # (over any value set here or with -D), instead of a CDN
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
@@ -102,7 +110,6 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "doc_module": ("skmanualnet",),
     "backreferences_dir": "generated/backreferences",
-    "reference_url": {"skmanualnet": None},
     "image_scrapers": ("matplotlib",),
     "remove_config_comments": True,
     "show_memory": False,
@@ -143,5 +150,21 @@ def _fill_placeholders(app, docname, source):
         source[0] = source[0].replace(".. gallery-figure", block)
 
 
+# sphinx-gallery's computation-times pages (sg_execution_times) open with a raw
+# HTML block that loads jQuery, DataTables and Bootstrap from CDNs, only to make
+# their table sortable. Without it the page is the same table, slowest example
+# first, and needs no network.
+
+RAW_HTML_BLOCK = re.compile(
+    r"^(?P<indent> *)\.\. raw:: html\n(?:(?:(?P=indent) +\S.*)?\n)*", re.M
+)
+
+
+def _drop_remote_scripts(app, docname, source):
+    if docname.rpartition("/")[2] == "sg_execution_times":
+        source[0] = RAW_HTML_BLOCK.sub("", source[0])
+
+
 def setup(app):
     app.connect("source-read", _fill_placeholders)
+    app.connect("source-read", _drop_remote_scripts)
