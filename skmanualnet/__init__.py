@@ -4,6 +4,7 @@ from ._classifier import ManualMLPClassifier
 from ._divergence import DivergenceError
 from ._gradcheck import check_gradients
 from ._onnx import register_onnx_converter, to_onnx
+from ._regressor import ManualMLPRegressor
 from ._trace import BackpropTrace, trace_step
 
 __version__ = "0.1.0"
@@ -12,6 +13,7 @@ __all__ = [
     "BackpropTrace",
     "DivergenceError",
     "ManualMLPClassifier",
+    "ManualMLPRegressor",
     "check_gradients",
     "register_onnx_converter",
     "to_onnx",

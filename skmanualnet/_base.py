@@ -22,7 +22,6 @@ from ._activations import ACTIVATIONS
 from ._callbacks import EpochCallbacks
 from ._divergence import DivergenceError, warn_if_blown_up
 from ._epochs import EpochSettings, run_epochs
-from ._heads import HEADS
 from ._lbfgs import run_lbfgs
 from ._network import Network, ParameterLayout, glorot_uniform, logits
 from ._optimizers import resume_or_make_optimizer
@@ -139,7 +138,14 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
         sample_weight = self._sample_weight(y, sample_weight, X, call)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
-        head = self._head(encoder) if fresh else HEADS[self.out_activation_]
+        head = self._head(encoder)
+        if not fresh and head.name != self.out_activation_:
+            raise ValueError(
+                f"The fitted network's output is {self.out_activation_!r} but the "
+                f"parameters now ask for {head.name!r}: warm_start and partial_fit "
+                "continue from the fitted weights, so the output must stay. Set "
+                "warm_start=False (or refit) to train a new network."
+            )
         activations = tuple(ACTIVATIONS[self.activation] for _ in hidden)
         network = Network(layout, activations, head, float(self.alpha))
         random_state = check_random_state(self.random_state)

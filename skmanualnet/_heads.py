@@ -15,13 +15,26 @@ import numpy as np
 from scipy.special import log_expit
 
 from ._losses import (
+    absolute_error,
+    absolute_error_z_bar,
     cross_entropy,
     cross_entropy_y_bar,
+    exp_link,
+    huber,
+    huber_z_bar,
     identity_link,
     jacobian_vector_product,
     output_error,
+    pinball,
+    pinball_z_bar,
+    poisson_deviance,
+    poisson_y_bar,
+    prior_absolute_error,
     prior_binary_cross_entropy,
     prior_cross_entropy,
+    prior_huber,
+    prior_pinball,
+    prior_poisson_deviance,
     prior_squared_error,
     sigmoid,
     sigmoid_cross_entropy,
@@ -120,15 +133,25 @@ class SigmoidCrossEntropy(OutputHead):
         return prior_binary_cross_entropy(T, sample_weight)
 
 
-class IdentitySquaredError(OutputHead):
-    """y = zᴸ, L = Σᵢ wᵢ Σₖ ½ (yᵢₖ − tᵢₖ)²: regression."""
+class _IdentityLink(OutputHead):
+    """y = zᴸ: the regression heads whose link is the identity."""
 
     name = "identity"
-    trivial_predictor = "the weighted mean"
+    trivial_predictor = "the weighted median"
 
     def link(self, z, out):
         """y = z."""
         return identity_link(z, out)
+
+    def jacobian(self, y):
+        """∂y/∂z = 1, the diagonal of the identity's Jacobian."""
+        return np.ones_like(y)
+
+
+class IdentitySquaredError(_IdentityLink):
+    """y = zᴸ, L = Σᵢ wᵢ Σₖ ½ (yᵢₖ − tᵢₖ)²: least squares."""
+
+    trivial_predictor = "the weighted mean"
 
     def loss(self, z, T, w, y, log_y, clip=True):
         """(L, y): half the squared error, and y = z copied into ``y``."""
@@ -139,16 +162,135 @@ class IdentitySquaredError(OutputHead):
         """ȳ = w ⊙ (y − t)."""
         return squared_error_y_bar(y, T, w)
 
-    def jacobian(self, y):
-        """∂y/∂z = 1, the diagonal of the identity's Jacobian."""
-        return np.ones_like(y)
-
     def prior_loss(self, T, sample_weight):
         """L₀ of always predicting the weighted mean."""
         return prior_squared_error(T, sample_weight)
 
 
-HEADS = {
-    head.name: head
-    for head in (SoftmaxCrossEntropy(), SigmoidCrossEntropy(), IdentitySquaredError())
+class ExpPoisson(OutputHead):
+    """y = exp(zᴸ), L = half the Poisson deviance: counts and rates."""
+
+    name = "exp"
+    trivial_predictor = "the weighted mean"
+
+    def link(self, z, out):
+        """y = exp(z)."""
+        return exp_link(z, out)
+
+    def loss(self, z, T, w, y, log_y, clip=True):
+        """(L, y): the deviance from the logits, and y = exp(z) into ``y``."""
+        y = exp_link(z, y)
+        return poisson_deviance(z, y, T, w), y
+
+    def y_bar(self, y, T, w):
+        """ȳ = w ⊙ (1 − t / y)."""
+        return poisson_y_bar(y, T, w)
+
+    def jacobian(self, y):
+        """∂y/∂z = exp(z) = y, the diagonal of the Jacobian."""
+        return y.copy()
+
+    def prior_loss(self, T, sample_weight):
+        """L₀ of always predicting the weighted mean."""
+        return prior_poisson_deviance(T, sample_weight)
+
+
+class IdentityAbsoluteError(_IdentityLink):
+    """y = zᴸ, L = Σᵢ wᵢ Σₖ |yᵢₖ − tᵢₖ|: the conditional median.
+
+    Not a canonical pair: z̄ᴸ is the loss's own derivative, w ⊙ sign(y − t).
+    """
+
+    def loss(self, z, T, w, y, log_y, clip=True):
+        """(L, y): the absolute error, and y = z copied into ``y``."""
+        y = identity_link(z, y)
+        return absolute_error(y, T, w), y
+
+    def error(self, y, T, w, out):
+        """z̄ᴸ = w ⊙ sign(y − t)."""
+        return absolute_error_z_bar(y, T, w, out=out)
+
+    def y_bar(self, y, T, w):
+        """ȳ = w ⊙ sign(y − t)."""
+        return w * np.sign(y - T)
+
+    def prior_loss(self, T, sample_weight):
+        """L₀ of always predicting the weighted median."""
+        return prior_absolute_error(T, sample_weight)
+
+
+class IdentityHuber(_IdentityLink):
+    """y = zᴸ, L = Σᵢ wᵢ Σₖ huber_δ(yᵢₖ − tᵢₖ): squared near the target,
+    absolute in the tails. z̄ᴸ = w ⊙ clip(y − t, −δ, δ)."""
+
+    def __init__(self, delta):
+        self.delta = float(delta)
+
+    def loss(self, z, T, w, y, log_y, clip=True):
+        """(L, y): the Huber loss, and y = z copied into ``y``."""
+        y = identity_link(z, y)
+        return float(np.sum(w * huber(y - T, self.delta))), y
+
+    def error(self, y, T, w, out):
+        """z̄ᴸ = w ⊙ clip(y − t, −δ, δ)."""
+        return huber_z_bar(y, T, w, self.delta, out=out)
+
+    def y_bar(self, y, T, w):
+        """ȳ = w ⊙ clip(y − t, −δ, δ)."""
+        return w * np.clip(y - T, -self.delta, self.delta)
+
+    def prior_loss(self, T, sample_weight):
+        """L₀ of always predicting the weighted median."""
+        return prior_huber(T, sample_weight, self.delta)
+
+
+class IdentityPinball(_IdentityLink):
+    """y = zᴸ, L = Σᵢ wᵢ Σₖ pinball_q(yᵢₖ − tᵢₖ): the conditional q-quantile.
+    z̄ᴸ = w ⊙ ([y > t] − q)."""
+
+    def __init__(self, quantile):
+        self.quantile = float(quantile)
+        self.trivial_predictor = f"the weighted {self.quantile:g}-quantile"
+
+    def loss(self, z, T, w, y, log_y, clip=True):
+        """(L, y): the pinball loss, and y = z copied into ``y``."""
+        y = identity_link(z, y)
+        return float(np.sum(w * pinball(y - T, self.quantile))), y
+
+    def error(self, y, T, w, out):
+        """z̄ᴸ = w ⊙ ([y > t] − q)."""
+        return pinball_z_bar(y, T, w, self.quantile, out=out)
+
+    def y_bar(self, y, T, w):
+        """ȳ = w ⊙ ([y > t] − q)."""
+        return w * ((y > T) - self.quantile)
+
+    def prior_loss(self, T, sample_weight):
+        """L₀ of always predicting the weighted q-quantile."""
+        return prior_pinball(T, sample_weight, self.quantile)
+
+
+#: The classification heads, by ``out_activation_``.
+HEADS = {head.name: head for head in (SoftmaxCrossEntropy(), SigmoidCrossEntropy())}
+
+
+def regression_head(loss, huber_delta=1.0, quantile=0.5):
+    """The regression head for the ``loss`` parameter of the regressor."""
+    if loss == "huber":
+        return IdentityHuber(huber_delta)
+    if loss == "quantile":
+        return IdentityPinball(quantile)
+    return {
+        "squared_error": IdentitySquaredError,
+        "poisson": ExpPoisson,
+        "absolute_error": IdentityAbsoluteError,
+    }[loss]()
+
+
+#: y = g(z) of every head, by ``out_activation_``: what prediction needs.
+LINKS = {
+    "softmax": SoftmaxCrossEntropy().link,
+    "logistic": SigmoidCrossEntropy().link,
+    "identity": identity_link,
+    "exp": exp_link,
 }

@@ -53,6 +53,11 @@ def identity_link(z, out):
     return out
 
 
+def exp_link(z, out):
+    """y = exp(z): a positive mean, for Poisson counts."""
+    return np.exp(z, out=out)
+
+
 # Losses: the data term of L for a batch.
 
 
@@ -92,6 +97,30 @@ def squared_error(y, T, w):
     return 0.5 * float(np.sum(w * np.square(y - T)))
 
 
+def poisson_deviance(z, y, T, w):
+    """L = Σᵢ wᵢ Σₖ [tᵢₖ log(tᵢₖ / yᵢₖ) − tᵢₖ + yᵢₖ]: half the Poisson deviance,
+    with log y = z taken from the logits (y = exp(z) is given)."""
+    return float(np.sum(w * (xlogy(T, T) - T * z - T + y)))
+
+
+def absolute_error(y, T, w):
+    """L = Σᵢ wᵢ Σₖ |yᵢₖ − tᵢₖ|."""
+    return float(np.sum(w * np.abs(y - T)))
+
+
+def huber(r, delta):
+    """ℓ(r) = ½ r² for |r| ≤ δ, δ (|r| − ½ δ) beyond: quadratic near 0, linear
+    in the tails, with a continuous derivative."""
+    magnitude = np.abs(r)
+    return np.where(magnitude <= delta, 0.5 * r**2, delta * (magnitude - 0.5 * delta))
+
+
+def pinball(r, q):
+    """ℓ(r) = max(q (t − y), (q − 1)(t − y)) with r = y − t: the quantile loss,
+    q per unit of under-prediction and 1 − q per unit of over-prediction."""
+    return np.maximum(-q * r, (1 - q) * r)
+
+
 def l2_penalty(coefs_flat, alpha, weight_sum, scratch):
     """(α / (2 Σs)) Σₗ ‖Wˡ‖²_F over all weight matrices, stored contiguously."""
     if not alpha:
@@ -111,6 +140,31 @@ def output_error(y, T, w, out):
     identity + squared error (ȳ = y − t, J = 1). Never divides by a probability.
     """
     np.subtract(y, T, out=out)
+    out *= w
+    return out
+
+
+def absolute_error_z_bar(y, T, w, out):
+    """z̄ᴸ = w ⊙ sign(y − t): the derivative of |y − t| (0 at the kink)."""
+    np.subtract(y, T, out=out)
+    np.sign(out, out=out)
+    out *= w
+    return out
+
+
+def huber_z_bar(y, T, w, delta, out):
+    """z̄ᴸ = w ⊙ clip(y − t, −δ, δ): the derivative of the Huber loss."""
+    np.subtract(y, T, out=out)
+    np.clip(out, -delta, delta, out=out)
+    out *= w
+    return out
+
+
+def pinball_z_bar(y, T, w, q, out):
+    """z̄ᴸ = w ⊙ ([y > t] − q): the derivative of the pinball loss, 1 − q above
+    the target, −q below (and −q at the kink)."""
+    np.greater(y, T, out=out)
+    out -= q
     out *= w
     return out
 
@@ -137,6 +191,44 @@ def prior_squared_error(T, sample_weight):
     return float(
         0.5 * np.average(np.square(T - mean), axis=0, weights=sample_weight).sum()
     )
+
+
+def weighted_quantile(T, sample_weight, q):
+    """Per column of T, the smallest value whose share of the (weighted)
+    samples at or below it is at least q: the weighted q-quantile."""
+    weights = np.ones(T.shape[0]) if sample_weight is None else sample_weight
+    order = np.argsort(T, axis=0, kind="stable")
+    cumulative = np.cumsum(weights[order], axis=0)
+    rows = [np.searchsorted(c, q * c[-1]) for c in cumulative.T]
+    return np.array([T[order[i, k], k] for k, i in enumerate(rows)])
+
+
+def prior_poisson_deviance(T, sample_weight):
+    """L₀ = Σₖ avgₛ[t log(t / μ) − t + μ]: the deviance of predicting the
+    weighted mean μ."""
+    mean = np.average(T, axis=0, weights=sample_weight)
+    return float(np.average(xlogy(T, T / mean) - T + mean, axis=0,
+                            weights=sample_weight).sum())  # fmt: skip
+
+
+def prior_absolute_error(T, sample_weight):
+    """L₀ = Σₖ avgₛ |t − median|: the loss of predicting the weighted median."""
+    median = weighted_quantile(T, sample_weight, 0.5)
+    return float(np.average(np.abs(T - median), axis=0, weights=sample_weight).sum())
+
+
+def prior_huber(T, sample_weight, delta):
+    """L₀ of predicting the weighted median, under the Huber loss."""
+    median = weighted_quantile(T, sample_weight, 0.5)
+    losses = huber(T - median, delta)
+    return float(np.average(losses, axis=0, weights=sample_weight).sum())
+
+
+def prior_pinball(T, sample_weight, q):
+    """L₀ of predicting the weighted q-quantile, under the pinball loss."""
+    quantile = weighted_quantile(T, sample_weight, q)
+    losses = pinball(quantile - T, q)
+    return float(np.average(losses, axis=0, weights=sample_weight).sum())
 
 
 # The general path, kept as the tested demonstration of the collapse above.
@@ -172,3 +264,9 @@ def sigmoid_derivative(y):
 def squared_error_y_bar(y, T, w):
     """ȳ = w ⊙ (y − t): the error signal at an identity output."""
     return w * (y - T)
+
+
+def poisson_y_bar(y, T, w):
+    """ȳ = w ⊙ (1 − t / y): the error signal at an exp output; with
+    ∂y/∂z = y it collapses to z̄ = w ⊙ (y − t)."""
+    return w * (1 - T / y)
