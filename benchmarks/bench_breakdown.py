@@ -48,7 +48,7 @@ def timed_epoch(model, problem, order):
     layout, alpha = problem.network.layout, model.alpha
     grad, B = np.empty_like(theta), model.batch_size
     batches, ws = Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
-    optimizer = next_step_optimizer(model, theta)
+    optimizer = next_step_optimizer(model, problem)
     no_penalty = dataclasses.replace(problem.network, alpha=0.0)  # L2 timed apart
     W, W_bar = layout.weights(theta), layout.weights(grad)
     spent = dict.fromkeys(PIECES, 0.0)

@@ -233,14 +233,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
                 "partial_fit does not support early_stopping=True: set "
                 "early_stopping=False, or use fit."
             )
-        params = self.get_params(deep=False)
-        lr = resolve_learning_rate(self.learning_rate_init, self.solver)
-        theta = problem.theta
+        random_state = problem.random_state
+        data, validation = self._split(problem, random_state)
+        params, theta = self.get_params(deep=False), problem.theta
+        lr = resolve_learning_rate(self.learning_rate_init, self.solver, *data)
         optimizer = resume_or_make_optimizer(self._optimizer, params, theta, lr)
         self._optimizer = optimizer
         stopping = self._stopping = self._stopping_rule()
-        random_state = problem.random_state
-        data, validation = self._split(problem, random_state)
         batch_size, clipped = check_batch_size(self.batch_size, data[0].shape[0])
         if clipped:
             warn(clipped, UserWarning)
@@ -342,12 +341,15 @@ def first_fit_diverged(error, was_fitted):
     return isinstance(error, DivergenceError) and not was_fitted
 
 
-def next_step_optimizer(estimator, theta):
-    """A copy of the optimizer that the estimator's next step on θ would use (its
-    fitted state when it would resume), or None for L-BFGS."""
+def next_step_optimizer(estimator, problem):
+    """A copy of the optimizer that the estimator's next step on the problem's θ
+    would use (its fitted state when it would resume), or None for L-BFGS."""
     if estimator.solver not in STOCHASTIC_SOLVERS:
         return None
-    params = estimator.get_params(deep=False)
-    lr = resolve_learning_rate(estimator.learning_rate_init, estimator.solver)
+    params, theta = estimator.get_params(deep=False), problem.theta
+    lr = resolve_learning_rate(
+        estimator.learning_rate_init, estimator.solver, problem.X, problem.T,
+        problem.sample_weight,
+    )  # fmt: skip
     previous = getattr(estimator, "_optimizer", None)
     return copy.deepcopy(resume_or_make_optimizer(previous, params, theta, lr))

@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils._param_validation import InvalidParameterError
 
 #: learning_rate_init='auto' resolves per solver. Adam keeps its usual 1e-3.
@@ -13,11 +14,43 @@ from sklearn.utils._param_validation import InvalidParameterError
 AUTO_LEARNING_RATE = {"sgd": 0.05, "adam": 1e-3}  # lbfgs has no learning rate
 
 
-def resolve_learning_rate(learning_rate_init, solver):
-    """η₀: the given float, or the solver's measured default for 'auto'."""
-    if isinstance(learning_rate_init, str):
-        return AUTO_LEARNING_RATE[solver]
-    return float(learning_rate_init)
+def input_rms(X, sample_weight=None):
+    """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
+    (uncentred; for sparse X over the stored entries, without densifying)."""
+    if sparse.issparse(X):
+        squares = np.asarray(X.multiply(X).sum(axis=1, dtype=np.float64)).ravel()
+    else:
+        squares = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    return float(np.sqrt(np.average(squares, weights=sample_weight) / X.shape[1]))
+
+
+def target_rms(T, sample_weight=None):
+    """√(Σᵢ sᵢ Σₖ tᵢₖ² / (K Σᵢ sᵢ)): the root mean square of the targets, the size
+    of the first error signals z̄ = y − t of a network whose outputs start near 0."""
+    squares = np.square(T, dtype=np.float64).mean(axis=1)
+    return float(np.sqrt(np.average(squares, weights=sample_weight)))
+
+
+def resolve_learning_rate(learning_rate_init, solver, X=None, T=None,
+                          sample_weight=None):  # fmt: skip
+    """η₀: the given float, or for 'auto' the solver's measured default, and for
+    sgd that default divided by max(1, RMS of X) · max(1, RMS of T).
+
+    Every weight gradient W̄ˡ = (aˡ⁻¹)ᵀ Z̄ˡ is a product of an input to a layer
+    and an error signal: the first layer's input is X, and the first error
+    signals z̄ = y − t are as large as the targets (the outputs start near 0).
+    Dividing η by both scales keeps the first steps as large as on standardized
+    X and unit-scale targets, where the default was measured. Standardized X
+    and class indicators (both RMS ≤ 1) keep the default; Adam, which divides
+    each step by the gradient's own scale, keeps its own.
+    """
+    if not isinstance(learning_rate_init, str):
+        return float(learning_rate_init)
+    rate = AUTO_LEARNING_RATE[solver]
+    if solver == "sgd" and X is not None and X.shape[0]:
+        rate /= max(1.0, input_rms(X, sample_weight))
+        rate /= max(1.0, target_rms(T, sample_weight))
+    return rate
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):

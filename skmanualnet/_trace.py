@@ -133,7 +133,7 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
 
     # update: one step of the estimator's optimizer, on copies
     W_update = b_update = [None] * len(W_bars)
-    optimizer = next_step_optimizer(model, theta)
+    optimizer = next_step_optimizer(model, problem)
     if optimizer is not None:
         stepped = theta.copy()
         optimizer.step(stepped, grad.copy())
