@@ -1,14 +1,17 @@
 """It learns: accuracy on bundled and synthetic sets, and out-of-the-box defaults."""
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_digits, load_iris, make_moons
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from benchmarks.bench_defaults import DATASETS, score
-from skmanualnet import ManualMLPClassifier
+from benchmarks.bench_regression_defaults import DATASETS as REGRESSION_SETS
+from benchmarks.bench_regression_defaults import score as regression_score
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
 
 
 @pytest.mark.parametrize(
@@ -47,3 +50,25 @@ def test_auto_learning_rate_resolves_per_solver():
     adam = ManualMLPClassifier(solver="adam", max_iter=3, random_state=0).fit(X, y)
     assert sgd._optimizer.learning_rate_init == 0.05
     assert adam._optimizer.learning_rate_init == 0.001
+
+
+@pytest.mark.parametrize("name", sorted(REGRESSION_SETS))
+def test_regressor_defaults_are_not_worse_than_default_adam(name):
+    """At most 0.01 R² below sklearn's default MLPRegressor, targets unscaled."""
+    ours = regression_score(ManualMLPRegressor(random_state=0), name, seed=0)
+    adam = regression_score(MLPRegressor(random_state=0), name, seed=0)
+    assert ours >= adam - 0.01, (ours, adam)
+
+
+def test_auto_learning_rate_divides_by_the_scales_of_x_and_of_the_targets():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    t = np.arange(len(X), dtype=float) % 7
+    rms_t = float(np.sqrt(np.mean(t**2)))
+    plain = ManualMLPRegressor(max_iter=1).partial_fit(X, t)
+    assert plain._optimizer.learning_rate_init == pytest.approx(0.05 / rms_t)
+    scaled = ManualMLPRegressor(max_iter=1).partial_fit(10 * X, t)
+    rms_x = float(np.sqrt(np.mean((10 * X) ** 2)))
+    assert scaled._optimizer.learning_rate_init == pytest.approx(0.05 / rms_t / rms_x)
+    small = ManualMLPRegressor(max_iter=1).partial_fit(X, t / 100)
+    assert small._optimizer.learning_rate_init == 0.05  # scales below 1 keep it
