@@ -196,7 +196,7 @@ class ExpPoisson(OutputHead):
 
 
 class IdentityAbsoluteError(_IdentityLink):
-    """y = zᴸ, L = Σᵢ wᵢ Σₖ |yᵢₖ − tᵢₖ|: the conditional median.
+    """y = zᴸ, L = Σᵢ wᵢ Σₖ abs(yᵢₖ − tᵢₖ): the conditional median.
 
     Not a canonical pair: z̄ᴸ is the loss's own derivative, w ⊙ sign(y − t).
     """

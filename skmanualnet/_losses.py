@@ -104,12 +104,12 @@ def poisson_deviance(z, y, T, w):
 
 
 def absolute_error(y, T, w):
-    """L = Σᵢ wᵢ Σₖ |yᵢₖ − tᵢₖ|."""
+    """L = Σᵢ wᵢ Σₖ abs(yᵢₖ − tᵢₖ)."""
     return float(np.sum(w * np.abs(y - T)))
 
 
 def huber(r, delta):
-    """ℓ(r) = ½ r² for |r| ≤ δ, δ (|r| − ½ δ) beyond: quadratic near 0, linear
+    """ℓ(r) = ½ r² for abs(r) ≤ δ, δ (abs(r) − ½ δ) beyond: quadratic near 0, linear
     in the tails, with a continuous derivative."""
     magnitude = np.abs(r)
     return np.where(magnitude <= delta, 0.5 * r**2, delta * (magnitude - 0.5 * delta))
@@ -145,7 +145,7 @@ def output_error(y, T, w, out):
 
 
 def absolute_error_z_bar(y, T, w, out):
-    """z̄ᴸ = w ⊙ sign(y − t): the derivative of |y − t| (0 at the kink)."""
+    """z̄ᴸ = w ⊙ sign(y − t): the derivative of abs(y − t) (0 at the kink)."""
     np.subtract(y, T, out=out)
     np.sign(out, out=out)
     out *= w
@@ -212,7 +212,7 @@ def prior_poisson_deviance(T, sample_weight):
 
 
 def prior_absolute_error(T, sample_weight):
-    """L₀ = Σₖ avgₛ |t − median|: the loss of predicting the weighted median."""
+    """L₀ = Σₖ avgₛ abs(t − median): the loss of predicting the weighted median."""
     median = weighted_quantile(T, sample_weight, 0.5)
     return float(np.average(np.abs(T - median), axis=0, weights=sample_weight).sum())
 

@@ -92,9 +92,10 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         The loss ℓ(y, t) per output; the batch loss is
         ``(1/Σs) Σᵢ sᵢ Σₖ ℓ(yᵢₖ, tᵢₖ) + (α / (2Σs)) Σ‖W‖²``. "squared_error":
         ½ (y − t)²; "poisson": half the Poisson deviance, with y = exp(z) (y
-        must be ≥ 0); "absolute_error": |y − t|; "huber": ½ r² for
-        |r| ≤ ``huber_delta``, δ (|r| − ½ δ) beyond, r = y − t; "quantile": the
-        pinball loss max(q (t − y), (q − 1)(t − y)) with q = ``quantile``.
+        must be ≥ 0); "absolute_error": abs(y − t); "huber": ½ r² for
+        abs(r) ≤ δ = ``huber_delta``, δ (abs(r) − ½ δ) beyond, r = y − t;
+        "quantile": the pinball loss max(q (t − y), (q − 1)(t − y)) with
+        q = ``quantile``.
     huber_delta : float, default=1.0
         δ of the Huber loss, in the units of y.
     quantile : float, default=0.5
