@@ -72,3 +72,11 @@ def test_auto_learning_rate_divides_by_the_scales_of_x_and_of_the_targets():
     assert scaled._optimizer.learning_rate_init == pytest.approx(0.05 / rms_t / rms_x)
     small = ManualMLPRegressor(max_iter=1).partial_fit(X, t / 100)
     assert small._optimizer.learning_rate_init == 0.05  # scales below 1 keep it
+
+
+def test_partial_fit_keeps_the_auto_step_of_its_first_chunk():
+    X, y = load_iris(return_X_y=True)
+    model = ManualMLPRegressor().partial_fit(X[:50], y[:50] * 10)
+    first = model._optimizer.learning_rate_init
+    model.partial_fit(3 * X[50:], y[50:])
+    assert model._optimizer.learning_rate_init == first < 0.05

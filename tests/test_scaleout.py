@@ -88,9 +88,12 @@ def _dask(X, y, rows):
 def test_incremental_over_chunks_of_one_batch_is_the_in_memory_fit(solver):
     """Unshuffled chunks of one batch each: partial_fit on chunk after chunk,
     epoch after epoch, is the very same computation as fit (the optimizer
-    state carries over between partial_fit calls), so the weights are equal."""
+    state carries over between partial_fit calls), so the weights are equal.
+    The step is given: 'auto' would be found from the first chunk by
+    partial_fit and from all rows by fit."""
     X, y = _blob(1000)
     params = dict(solver=solver, batch_size=200, shuffle=False, random_state=0)
+    params["learning_rate_init"] = 0.05 if solver == "sgd" else 0.001
     in_memory = ManualMLPClassifier((16,), max_iter=5, n_iter_no_change=5, **params)
     in_memory.fit(X, y)
     out_of_core = Incremental(

@@ -32,7 +32,9 @@ def test_fitted_attributes_named_and_shaped_as_sklearn(task):
 @pytest.mark.parametrize("task", TASKS)
 def test_predictions_are_consistent_with_probabilities_and_logits(task):
     X, y = make_task(task, n_samples=60)
-    model = ManualMLPClassifier((8,), max_iter=50, random_state=0).fit(X, y)
+    model = ManualMLPClassifier(
+        (8,), learning_rate_init=0.05, max_iter=50, random_state=0
+    ).fit(X, y)
     proba, z = model.predict_proba(X), model.decision_function(X)
     assert_allclose(model.predict_log_proba(X), np.log(proba))
     if task == "multilabel":
