@@ -166,3 +166,37 @@ def test_switching_to_poisson_on_a_warm_fit_names_the_output():
     with pytest.raises(ValueError, match="'identity'.*'exp'"):
         model.fit(X, y)
     assert model.out_activation_ == "identity"
+
+
+def test_skops_round_trip_trusts_exactly_our_types():
+    sio = pytest.importorskip("skops.io")
+    X, y = make_regression_task("two-targets")
+    model = _quiet_fit(ManualMLPRegressor((6,), max_iter=5, random_state=0), X, y)
+    data = sio.dumps(model)
+    trusted = [
+        "skmanualnet._optimizers.SGD",
+        "skmanualnet._regressor.ManualMLPRegressor",
+        "skmanualnet._stopping.StoppingRule",
+    ]
+    assert sorted(sio.get_untrusted_types(data=data)) == trusted
+    loaded = sio.loads(data, trusted=trusted)
+    assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_pandas_column_names_are_kept_and_checked():
+    pd = pytest.importorskip("pandas")
+    X, y = make_regression_task("one-target")
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    model = _quiet_fit(ManualMLPRegressor((4,), max_iter=3), frame, pd.Series(y))
+    assert model.feature_names_in_.tolist() == list("abcde")
+    with pytest.warns(UserWarning, match="feature names"):
+        model.predict(X)
+
+
+def test_verbose_prints_one_line_per_epoch(capsys):
+    X, y = make_regression_task("one-target")
+    _quiet_fit(ManualMLPRegressor((4,), max_iter=3, verbose=True), X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        f"Iteration {i}" for i in (1, 2, 3)
+    ]
