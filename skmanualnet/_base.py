@@ -12,7 +12,7 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.callback import CallbackSupportMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -33,7 +33,12 @@ from ._params import (
 )
 from ._problem import TrainingProblem, split_validation
 from ._stopping import StoppingRule
-from ._validation import check_finite_outputs, check_magnitude, validate_X
+from ._validation import (
+    check_finite_outputs,
+    check_magnitude,
+    undo_on_failure,
+    validate_X,
+)
 from ._warnings import warn
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -115,6 +120,28 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
                 f"{STOCHASTIC_SOLVERS}, not for solver={self.solver!r}."
             )
         return True
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to X and y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data (float32 is kept as float32, other input becomes float64).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels or a label-indicator matrix (classifier), target values
+            (regressor).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; the loss is normalised by their sum.
+
+        Returns
+        -------
+        self : estimator
+            The fitted estimator.
+        """
+        with undo_on_failure(self, keep_if=first_fit_diverged):
+            return self._fit(X, y, sample_weight, call="fit")
 
     # --- the problem --------------------------------------------------------
 

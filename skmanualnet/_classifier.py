@@ -15,11 +15,13 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseManualMLP, first_fit_diverged
+from ._docstrings import document_shared_parameters
 from ._heads import HEADS
 from ._labels import check_known_classes, new_label_binarizer
 from ._validation import check_sample_weight, undo_on_failure, weigh_classes
 
 
+@document_shared_parameters
 class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     """Multilayer-perceptron classifier trained by hand-written back-propagation.
 
@@ -31,53 +33,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or sequence of int, default=(100,)
-        Width of each hidden layer.
-    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
-        Hidden activation φ.
-    solver : {"sgd", "adam", "lbfgs"}, default="sgd"
-        Optimizer: mini-batch SGD (momentum, Nesterov), Adam, or full-batch L-BFGS
-        (scipy's L-BFGS-B on the same loss and gradient).
-    alpha : float, default=1e-4
-        L2 penalty; the loss carries ``(α / (2Σs)) Σ‖W‖²``, biases unpenalised.
-    batch_size : int or "auto", default="auto"
-        Rows per mini-batch; "auto" is ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Schedule of the SGD step size.
-    learning_rate_init : float or "auto", default="auto"
-        Initial step size η₀. "auto" is 0.05 for sgd and 0.001 for adam
-        (scikit-learn's 0.001 is tuned for adam and too small for SGD).
-    power_t : float, default=0.5
-        Exponent of the invscaling schedule.
-    max_iter : int, default=200
-        Maximum number of epochs (sgd, adam) or iterations (lbfgs).
-    shuffle : bool, default=True
-        Shuffle the rows before each epoch (sgd, adam).
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the early-stopping split.
-    tol : float, default=1e-4
-        Improvement below which an epoch counts as no improvement.
-    verbose : bool, default=False
-        Print the loss after each epoch.
-    warm_start : bool, default=False
-        Start ``fit`` from the current weights.
-    momentum : float, default=0.9
-        μ of SGD's momentum.
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when its accuracy
-        stops improving; the best weights are kept.
-    validation_fraction : float, default=0.1
-        Share of the data held out for early stopping.
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Adam's decay rates.
-    epsilon : float, default=1e-8
-        Adam's ε.
-    n_iter_no_change : int, default=10
-        Epochs without improvement of at least ``tol`` before stopping.
-    max_fun : int, default=15000
-        Maximum number of loss evaluations (lbfgs).
+    %(shared_parameters)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class, multiplied into ``sample_weight``: a dict
         ``{label: weight}``, or "balanced" for ``n_samples / (n_classes ·
@@ -197,27 +153,6 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self.max_fun = max_fun
         self.class_weight = class_weight
         self.early_stopping_metric = early_stopping_metric
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Fit the network to X and y.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data (float32 is kept as float32, other input becomes float64).
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels, or a label-indicator matrix for multilabel.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights; the loss is normalised by their sum.
-
-        Returns
-        -------
-        self : ManualMLPClassifier
-            The fitted estimator.
-        """
-        with undo_on_failure(self, keep_if=first_fit_diverged):
-            return self._fit(X, y, sample_weight, call="fit")
 
     @available_if(BaseManualMLP._is_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)

@@ -1,0 +1,64 @@
+"""The parameter documentation every estimator shares, written once."""
+
+#: The parameters every estimator shares, for their numpydoc docstrings.
+SHARED_PARAMETERS_DOC = """\
+    hidden_layer_sizes : int or sequence of int, default=(100,)
+        Width of each hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
+        Hidden activation φ.
+    solver : {"sgd", "adam", "lbfgs"}, default="sgd"
+        Optimizer: mini-batch SGD (momentum, Nesterov), Adam, or full-batch L-BFGS
+        (scipy's L-BFGS-B on the same loss and gradient).
+    alpha : float, default=1e-4
+        L2 penalty; the loss carries ``(α / (2Σs)) Σ‖W‖²``, biases unpenalised.
+    batch_size : int or "auto", default="auto"
+        Rows per mini-batch; "auto" is ``min(200, n_samples)``.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule of the SGD step size.
+    learning_rate_init : float or "auto", default="auto"
+        Initial step size η₀. "auto" is 0.001 for adam, and for sgd
+        0.05 / (max(1, RMS of X) · max(1, RMS of the targets)): 0.05 on
+        standardized X and class indicators (scikit-learn's 0.001 is tuned for
+        adam and too small for SGD), smaller for unscaled inputs or targets.
+    power_t : float, default=0.5
+        Exponent of the invscaling schedule.
+    max_iter : int, default=200
+        Maximum number of epochs (sgd, adam) or iterations (lbfgs).
+    shuffle : bool, default=True
+        Shuffle the rows before each epoch (sgd, adam).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling and the early-stopping split.
+    tol : float, default=1e-4
+        Improvement below which an epoch counts as no improvement.
+    verbose : bool, default=False
+        Print the loss after each epoch.
+    warm_start : bool, default=False
+        Start ``fit`` from the current weights.
+    momentum : float, default=0.9
+        μ of SGD's momentum.
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when its score
+        (accuracy for a classifier, R² for a regressor) stops improving; the
+        best weights are kept.
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's decay rates.
+    epsilon : float, default=1e-8
+        Adam's ε.
+    n_iter_no_change : int, default=10
+        Epochs without improvement of at least ``tol`` before stopping.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations (lbfgs).
+"""
+
+
+def document_shared_parameters(cls):
+    """Put :data:`SHARED_PARAMETERS_DOC` where the class docstring says
+    ``%(shared_parameters)s`` (a class decorator)."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(shared_parameters)s\n", SHARED_PARAMETERS_DOC
+    )
+    return cls
