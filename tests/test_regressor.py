@@ -200,3 +200,15 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     assert [line.split(",")[0] for line in lines] == [
         f"Iteration {i}" for i in (1, 2, 3)
     ]
+
+
+def test_a_callback_sees_every_epoch_and_can_stop_the_fit():
+    from .test_callbacks import EpochRecorder
+
+    X, y = make_regression_task("one-target")
+    recorder = EpochRecorder(stop_at=4)
+    model = ManualMLPRegressor((6,), max_iter=50, random_state=0)
+    model.set_callbacks(recorder).fit(X, y)
+    assert model.n_iter_ == 4
+    assert recorder.ended == [*(("epoch", i) for i in range(4)), ("fit", 0)]
+    assert recorder.scores[-1] == model.score(X, y)  # the epoch model is the model

@@ -5,17 +5,20 @@ The cluster is a LocalCluster on the loopback interface (127.0.0.1, no
 dashboard), started and closed by each test that uses it.
 """
 
+import warnings
+
 import joblib
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from sklearn.datasets import load_iris, make_classification
+from sklearn.datasets import load_iris, make_classification, make_friedman1
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
 
 dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
@@ -67,6 +70,29 @@ def test_grid_search_on_a_dask_cluster_matches_the_sequential_search(client):
     for key in scores:
         assert_array_equal(on_cluster.cv_results_[key], sequential.cv_results_[key])
     assert on_cluster.best_score_ > 0.9
+
+
+def test_a_regressor_grid_search_on_the_cluster_matches_the_sequential_one(client):
+    X, y = make_friedman1(n_samples=150, random_state=0)
+    grid = {"alpha": [1e-4, 1.0], "loss": ["squared_error", "huber"]}
+
+    def search(n_jobs):
+        model = make_pipeline(
+            StandardScaler(), ManualMLPRegressor((8,), max_iter=30, random_state=0)
+        )
+        grid_ = {f"manualmlpregressor__{k}": v for k, v in grid.items()}
+        return GridSearchCV(model, grid_, cv=3, n_jobs=n_jobs)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sequential = search(1).fit(X, y)
+        with joblib.parallel_backend("dask"):
+            on_cluster = search(-1).fit(X, y)
+    assert on_cluster.best_params_ == sequential.best_params_
+    assert_array_equal(
+        on_cluster.cv_results_["mean_test_score"],
+        sequential.cv_results_["mean_test_score"],
+    )
 
 
 def _blob(n_samples, seed=0):
