@@ -4,7 +4,9 @@
 training runs (:func:`~skmanualnet._network.loss_and_gradient`), into a
 workspace that keeps every intermediate in a buffer of its own, and returns
 them under the derivation's names, so that a hand computation can be checked
-number by number.
+number by number. How a trace reads (``print``, notebooks) is
+:mod:`skmanualnet._trace_format`; how it is drawn is
+:mod:`skmanualnet._trace_plot`.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +15,9 @@ import numpy as np
 
 from ._base import next_step_optimizer
 from ._inspect import inspected_problem
+from ._losses import l2_penalty
 from ._network import batch_weights, loss_and_gradient
+from ._trace_format import equations_of, format_html, format_text
 from ._workspace import Workspace
 
 
@@ -21,6 +25,10 @@ from ._workspace import Workspace
 class BackpropTrace:
     """Every intermediate of one step; lists are indexed by the layer l = 1 … L
     (index 0 is the input layer, where only ``a[0] = X`` exists).
+
+    ``print(trace)`` shows them in the order training computes them, each with
+    its shape and its equation; in a notebook the trace shows as a table, and
+    :meth:`plot` draws the computation graph of one sample.
 
     Attributes
     ----------
@@ -31,7 +39,7 @@ class BackpropTrace:
     loss : float
         The batch loss L, penalty included.
     y_bar : ndarray
-        ȳ = ∂L/∂y (−w t / y for softmax).
+        ȳ = ∂L/∂y (−w t / y for softmax), w the sample's weight in the batch.
     jacobian : ndarray
         ∂y/∂zᴸ per sample: (B, K, K) for softmax, the diagonal (B, K) for the
         elementwise links.
@@ -44,6 +52,29 @@ class BackpropTrace:
     W_update, b_update : list of ndarray
         What one step of the estimator's optimizer would add to Wˡ and bˡ
         (None for ``solver="lbfgs"``, whose step comes from a line search).
+    W, b : list of ndarray
+        The weights Wˡ and biases bˡ the pass ran with (``coefs_[l - 1]``,
+        ``intercepts_[l - 1]`` of a fitted model).
+    w : ndarray of shape (B,)
+        Each sample's weight in the batch loss: 1/B, or s / Σs with sample
+        weights s. It is part of ȳ and of every error signal below it.
+    weight_sum : float
+        Σs (B without sample weights).
+    alpha : float
+        The L2 penalty α.
+    penalty : float
+        (α / (2Σs)) Σₗ ‖Wˡ‖², the part of ``loss`` that is not the data term.
+    weighted : bool
+        Whether sample weights were given (w = s / Σs rather than 1/B).
+    equations : dict
+        The equation of each step of this network, from the functions that
+        compute it: keys ``"link"``, ``"loss"``, ``"penalty"``, ``"y_bar"``,
+        ``"jacobian"``, ``"jacobian_error"``, ``"error"``, ``"update"`` (str or
+        None) and ``"phi"``, ``"phi_prime"`` (lists indexed by l).
+    activations : list of str
+        The hidden activation of each layer (None at 0 and L).
+    out_activation : str
+        The output head, as ``out_activation_`` names it.
     """
 
     z: list
@@ -62,26 +93,52 @@ class BackpropTrace:
     b_bar: list = field(default_factory=list)
     W_update: list = field(default_factory=list)
     b_update: list = field(default_factory=list)
+    W: list = field(default_factory=list)
+    b: list = field(default_factory=list)
+    w: np.ndarray = None
+    weight_sum: float = None
+    alpha: float = 0.0
+    penalty: float = 0.0
+    weighted: bool = False
+    equations: dict = field(default_factory=dict)
+    activations: list = field(default_factory=list)
+    out_activation: str = None
 
     def to_dict(self):
         """The trace as a dict of plain numpy arrays (and lists of them)."""
         return dict(self.__dict__)
 
     def __str__(self):
-        lines = [f"loss L = {self.loss:.6g}"]
-        for l in range(1, len(self.a)):
-            lines.append(f"layer {l}:")
-            for name in ("z", "a", "z_bar", "a_bar", "W_bar", "b_bar", "W_update"):
-                value = getattr(self, name)[l]
-                if value is not None:
-                    lines.append(f"  {name}{l} {value.shape}:")
-                    lines.append(
-                        "    " + np.array2string(value, precision=4, prefix="    ")
-                    )
-        for name in ("y", "T", "y_bar", "z_bar_jacobian", "z_bar_fused"):
-            lines.append(f"{name} {getattr(self, name).shape}:")
-            lines.append(np.array2string(getattr(self, name), precision=4))
-        return "\n".join(lines)
+        return format_text(self)
+
+    def _repr_html_(self):
+        return format_html(self)
+
+    def plot(self, sample=0, *, ax=None, precision=2):
+        """Draw the computation graph of one sample, with its values and errors.
+
+        The graph is the network as the derivation draws it, x → h → … → z → y
+        → L: one node per unit, labelled with its forward value (above) and its
+        error signal v̄ = ∂L/∂v (below); one edge per weight, coloured by the
+        weight, labelled with this sample's share aᵢ z̄ⱼ of its gradient W̄ᵢⱼ.
+        Needs matplotlib.
+
+        Parameters
+        ----------
+        sample : int, default=0
+            The row of the traced batch to draw.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        precision : int, default=2
+            Decimals of the numbers on the graph.
+
+        Returns
+        -------
+        figure : matplotlib Figure
+        """
+        from ._trace_plot import plot_trace  # matplotlib only when drawing
+
+        return plot_trace(self, sample, ax=ax, precision=precision)
 
 
 def trace_step(estimator, X, y, sample_weight=None, classes=None):
@@ -105,6 +162,8 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
     Returns
     -------
     trace : BackpropTrace
+        ``print(trace)`` shows the step in the order of computation;
+        ``trace.plot()`` draws the computation graph of one sample.
 
     Examples
     --------
@@ -118,6 +177,11 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
     (3, 3)
     """
     model, problem = inspected_problem(estimator, X, y, sample_weight, classes)
+    return trace_problem(model, problem)
+
+
+def trace_problem(model, problem):
+    """The :class:`BackpropTrace` of one step of ``model`` on a training problem."""
     theta, network, X, s = (problem.theta, problem.network, problem.X,
                             problem.sample_weight)  # fmt: skip
     T = problem.T.astype(theta.dtype)
@@ -126,9 +190,13 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
     loss = loss_and_gradient(theta, grad, network, X, T, s, ws)  # the real passes
     passes, head = ws.rows(X.shape[0]), network.head
     W_bars, b_bars = network.layout.unpack(grad)
+    coefs, intercepts = network.layout.unpack(theta.copy())
+    w, weight_sum = batch_weights(s, X.shape[0])
+    penalty = l2_penalty(
+        network.layout.weights(theta), network.alpha, weight_sum, ws.coef_scratch
+    )
 
     # the output error the long way: ȳ, then z̄ = Jᵀȳ
-    w, _ = batch_weights(s, X.shape[0])
     y_bar, jacobian = head.y_bar(passes.y, T, w), head.jacobian(passes.y)
 
     # update: one step of the estimator's optimizer, on copies
@@ -139,6 +207,7 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
         optimizer.step(stepped, grad.copy())
         W_update, b_update = network.layout.unpack(stepped - theta)
 
+    hidden = [None, *(activation.name for activation in network.activations), None]
     return BackpropTrace(
         z=[None, *passes.z],
         a=[X, *passes.a, passes.y],
@@ -156,4 +225,14 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
         b_bar=[None, *b_bars],
         W_update=[None, *W_update],
         b_update=[None, *b_update],
+        W=[None, *coefs],
+        b=[None, *intercepts],
+        w=np.broadcast_to(w, (X.shape[0], 1))[:, 0].astype(theta.dtype),
+        weight_sum=float(weight_sum),
+        alpha=float(network.alpha),
+        penalty=float(penalty),
+        weighted=s is not None,
+        equations=equations_of(network, optimizer),
+        activations=hidden,
+        out_activation=head.name,
     )
