@@ -1,6 +1,7 @@
 """skmanualnet: scikit-learn MLPs trained by hand-derived back-propagation."""
 
 from ._classifier import ManualMLPClassifier
+from ._display import TrainingCurveDisplay
 from ._divergence import DivergenceError
 from ._gradcheck import check_gradients
 from ._onnx import register_onnx_converter, to_onnx
@@ -14,6 +15,7 @@ __all__ = [
     "DivergenceError",
     "ManualMLPClassifier",
     "ManualMLPRegressor",
+    "TrainingCurveDisplay",
     "check_gradients",
     "register_onnx_converter",
     "to_onnx",
