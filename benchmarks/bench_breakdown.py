@@ -10,7 +10,8 @@ batch is printed next to the GEMM floor's:
   elementwise work and the Python between the products;
 * ``L2``: the penalty (α/2Σs)‖W‖² and its gradient, over all weights;
 * ``step``: the Nesterov SGD step on θ;
-* ``budget``: what the issue's target ratio leaves for everything but the floor.
+* ``budget``: what the speed target, the most that ours / floor may be for the
+  workload, leaves for everything but the floor.
 
 Run::
 
@@ -37,7 +38,7 @@ try:  # run as a script: python benchmarks/bench_breakdown.py
 except ModuleNotFoundError:  # imported as benchmarks.bench_breakdown (the docs)
     from .bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
 
-#: The issue's targets, ours / floor.
+#: The speed targets: the most that ours / floor may be, per workload.
 TARGETS = {"W1": 2.5, "W2": 1.2, "W3": 2.3, "W4": 1.25}
 PIECES = ("gather", "fwd+bwd", "L2", "step")
 

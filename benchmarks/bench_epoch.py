@@ -173,7 +173,10 @@ def limit_blas(threads):
     try:
         from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
-        print("BLAS: unknown (pip install threadpoolctl, or skmanualnet[benchmark])")
+        print(
+            "BLAS: unknown (pip install threadpoolctl, or the benchmark extra: "
+            'pip install -e ".[benchmark]")'
+        )
         return
     if threads:
         threadpool_limits(threads, user_api="blas")  # stays in force until exit

@@ -41,6 +41,8 @@ extensions = [
     "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    # Markdown (benchmarks/README.md on the benchmarks page)
+    "myst_parser",
 ]
 
 exclude_patterns = ["_build"]
@@ -118,7 +120,7 @@ sphinx_gallery_conf = {
 }
 
 # -- parts of pages that exist only when their source does -------------------
-# benchmarks/README.md is shown as text on the benchmarks page when present;
+# benchmarks/README.md is rendered on the benchmarks page when present;
 # the front page shows a gallery figure when the examples have been run (not
 # with -D plot_gallery=0).
 
@@ -129,11 +131,14 @@ FRONT_FIGURE = "auto_examples/images/sphx_glr_plot_activation_boundaries_001.png
 def _fill_placeholders(app, docname, source):
     if docname == "benchmarks" and BENCHMARK_README.exists():
         app.env.note_dependency(str(BENCHMARK_README))
+        # rendered by myst-parser, from below its "# Benchmarks" title
         block = (
             "Full results\n------------\n\n"
-            "``benchmarks/README.md``, as written:\n\n"
-            ".. literalinclude:: ../benchmarks/README.md\n"
-            "   :language: markdown\n"
+            "The method, the workloads and the measured tables, from\n"
+            "``benchmarks/README.md``.\n\n"
+            ".. include:: ../benchmarks/README.md\n"
+            "   :parser: myst_parser.sphinx_\n"
+            "   :start-line: 1\n"
         )
         source[0] = source[0].replace(".. benchmark-readme", block)
     if docname == "index" and (DOCS / FRONT_FIGURE).exists():

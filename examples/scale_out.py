@@ -3,7 +3,7 @@ Scale-out: a grid search on a dask cluster, and out-of-core training
 ====================================================================
 
 Two ways to use more than one core or more data than fits in memory, with
-existing engines (``pip install "skmanualnet[dask]"``):
+existing engines (the ``dask`` extra, ``pip install -e ".[dask]"``):
 
 1. ``GridSearchCV`` sends its fits to a dask cluster through joblib's "dask"
    backend. Here the cluster is a ``LocalCluster`` of two workers on

@@ -11,7 +11,8 @@ and ``probabilities`` (shape (N, n_classes), the columns of ``predict_proba``,
 the (N, n_labels) int64 indicator matrix of ``predict``.
 
 skl2onnx is imported only when a function of this module is called, so
-``skmanualnet`` imports without it (``pip install "skmanualnet[onnx]"``).
+``skmanualnet`` imports without it (the ``onnx`` extra: ``pip install -e ".[onnx]"``
+in a clone).
 
 Usage::
 
@@ -51,7 +52,8 @@ def _import_skl2onnx():
     except ImportError as error:  # pragma: no cover - exercised without the extra
         raise ImportError(
             "ONNX export needs skl2onnx (and onnxruntime to run the result): "
-            'pip install "skmanualnet[onnx]"'
+            'pip install skl2onnx onnx onnxruntime, or pip install -e ".[onnx]" in a '
+            "clone of skmanualnet"
         ) from error
     return skl2onnx
 

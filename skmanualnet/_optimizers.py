@@ -1,6 +1,6 @@
 """Stochastic optimizers on the flat parameter vector θ, and learning-rate schedules.
 
-DESIGN §1 (Updates)::
+The updates::
 
     plain SGD:   W ← W − η W̄
     momentum:    v ← μ v − η W̄ ;  W ← W + v

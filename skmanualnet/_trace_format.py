@@ -227,7 +227,11 @@ def sections(trace):
         "none: L-BFGS takes its step from a line search over the whole training set"
     )
     return [
-        ("Forward", f"B = {B} samples, layers l = 1 … {L}", forward_steps(trace)),
+        (
+            "Forward",
+            f"B = {B} sample{'s' * (B > 1)}, layers l = 1 … {L}",
+            forward_steps(trace),
+        ),
         ("Loss", "", loss_steps(trace)),
         ("Backward", "v̄ = ∂L/∂v, the shape of v", backward_steps(trace)),
         ("Update", update, update_steps(trace)),
