@@ -24,8 +24,9 @@ runs) and by :func:`~skmanualnet.check_gradients`, when this page is built.
 # ``random_state`` draws. ``alpha=0`` leaves out the L2 penalty, so that the
 # gradients are exactly the derivation's; plain SGD (``momentum=0``) makes the
 # update the derivation's :math:`W \leftarrow W - \eta \bar W`. The sample is
-# :math:`x = (1, -0.5, 2)` of class 1, whose one-hot target is
-# :math:`t = (0, 1, 0)`.
+# :math:`x = (1, -0.5, 2)` of the second class (label 1 of 0, 1, 2), whose
+# one-hot target is :math:`t = (0, 1, 0)`. (The maths counts units from 1, as
+# in :math:`y_2`; numpy counts from 0, as in ``y[1]``.)
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -77,8 +78,8 @@ print("y = softmax(z) =", y, " sum:", y.sum().round(12))
 
 # %%
 # The loss of one sample is the cross-entropy; with a one-hot :math:`t` only
-# the true class counts, :math:`L = -\log y_1`:
-print("L =", round(trace.loss, 4), "  -log y_1 =", round(-np.log(y[1]), 4))
+# the true class counts, :math:`L = -\log y_2`:
+print("L =", round(trace.loss, 4), "  -log y[1] =", round(-np.log(y[1]), 4))
 
 # %%
 # The softmax Jacobian
@@ -107,7 +108,7 @@ print("column sums:", J.sum(axis=0).round(12))
 # class but the true one. (A batch of one sample has weight :math:`w = 1`; in
 # a batch of :math:`B` samples each :math:`\bar y` carries :math:`1/B`.)
 y_bar = trace.y_bar[0] + 0.0  # −t/y is −0.0 where t = 0; + 0.0 prints it as 0
-print("ȳ =", y_bar, "  -1 / y_1 =", round(-1 / y[1], 4))
+print("ȳ =", y_bar, "  -1 / y[1] =", round(-1 / y[1], 4))
 
 # %%
 # The chain rule sums over every path from :math:`z_j` through the
@@ -179,7 +180,7 @@ after = trace_step(model, x, label)
 print("W⁽²⁾ after partial_fit equals the traced step:",
       np.allclose(model.coefs_[1], trace.W[2] + trace.W_update[2]))  # fmt: skip
 print(
-    f"y_1: {y[1]:.4f} -> {after.y[0, 1]:.4f};  L: {trace.loss:.4f} -> {after.loss:.4f}"
+    f"y[1]: {y[1]:.4f} -> {after.y[0, 1]:.4f};  L: {trace.loss:.4f} -> {after.loss:.4f}"
 )
 
 # %%

@@ -207,28 +207,29 @@ def plot_trace(trace, sample=0, *, ax=None, precision=2):
 
     columns, nodes, edges = sample_graph(trace, sample)
     where = _positions(nodes)
-    if ax is None:
-        rows = max(node.row for node in nodes)
-        figsize = (0.9 * COLUMN_STEP * len(columns) + 1.5, 0.9 * ROW_STEP * rows + 3.5)
-        _, ax = plt.subplots(figsize=figsize)
+    top = max(y for _, y in where.values()) + 1.5
+    xlim = (-1.0, COLUMN_STEP * (len(columns) - 1) + 1.0)
+    ylim = (min(y for _, y in where.values()) - 1.2, top + 0.6)
+    if ax is None:  # 0.7 inch per unit, and room for the title and colour bar
+        size = (0.7 * (xlim[1] - xlim[0]) + 1.5, 0.7 * (ylim[1] - ylim[0]) + 1.0)
+        _, ax = plt.subplots(figsize=size, layout="constrained")
     limit = max(abs(e.weight) for e in edges if e.weight is not None)
     colors = ScalarMappable(Normalize(-limit, limit), plt.get_cmap("coolwarm"))
     _draw_edges(ax, edges, where, colors.to_rgba, precision)
     _draw_nodes(ax, nodes, where, precision)
-    top = max(y for _, y in where.values()) + 1.5
     for column, title in enumerate(columns):
         ax.text(COLUMN_STEP * column, top, title, ha="center", va="bottom",
                 fontsize=9, weight="bold")  # fmt: skip
     ax.set_title(
         f"Sample {sample} of a batch of {len(trace.w)}: forward values above each "
         r"unit; below, in red, the error signals $\bar v = \partial L / \partial v$"
-        f" (they include the sample's weight w = {trace.w[sample]:.3g}).\n"
+        f"\n(they include the sample's weight w = {trace.w[sample]:.3g}). "
         r"On each edge: the weight $W_{ij}$ (its colour, and on top) and, below,"
         r" this sample's share $a_i \bar z_j$ of $\bar W_{ij}$",
         fontsize=9,
     )
-    ax.set_xlim(-1.0, COLUMN_STEP * (len(columns) - 1) + 1.0)
-    ax.set_ylim(min(y for _, y in where.values()) - 1.2, top + 0.6)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.figure.colorbar(colors, ax=ax, shrink=0.5, label="weight $W_{ij}$")

@@ -1,5 +1,7 @@
-"""The documentation: every public name has an API entry, every example runs."""
+"""The documentation: every public name has an API entry, every example runs,
+and every printed figure of a page is a doctest that passes."""
 
+import doctest
 import os
 import re
 import subprocess
@@ -13,6 +15,7 @@ import skmanualnet
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("plot_*.py"))
+PAGES = sorted((ROOT / "docs").glob("*.rst"))
 
 
 @pytest.mark.parametrize("name", sorted(set(skmanualnet.__all__) - {"__version__"}))
@@ -68,3 +71,18 @@ def example_runs(request, tmp_path_factory):
 def test_example_runs_on_its_own_without_warnings(script, example_runs):
     result = example_runs[script].result()
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda path: path.name)
+def test_the_doctests_of_each_page_pass(page, tmp_path, monkeypatch, capsys):
+    """A ``>>>`` block of a page is run and its output compared with the page's;
+    a page that shows output in a plain code block has no way to stay true."""
+    monkeypatch.chdir(tmp_path)
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    failed, attempted = doctest.testfile(
+        str(page), module_relative=False, optionflags=flags, encoding="utf-8"
+    )
+    report = capsys.readouterr().out
+    assert failed == 0, report
+    if page.name in ("getting_started.rst", "user_guide.rst"):
+        assert attempted > 0
