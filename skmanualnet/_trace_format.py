@@ -30,6 +30,9 @@ _UPDATE_SETTINGS = {
     ),
 }
 _PRECISION = 4
+#: table cells of the HTML form, read top-down and left to right like the text
+_TD = '<td style="text-align: left; vertical-align: top; padding: 2px 8px">'
+_TH = '<th style="text-align: left; padding: 2px 8px">'
 _EQUATION_WIDTH = 44
 
 
@@ -281,7 +284,7 @@ def format_html(trace):
             out.append(f"<p>{html.escape(remark)}</p>")
         if not steps:
             continue
-        out.append("<table><tr><th>step</th><th>shape</th><th>value</th></tr>")
+        out.append(f"<table><tr>{_TH}step</th>{_TH}shape</th>{_TH}value</th></tr>")
         for step in steps:
             value = (
                 f"{float(step.value):.6g}"
@@ -290,9 +293,9 @@ def format_html(trace):
             )
             note = f"<br><small>{html.escape(step.note)}</small>" if step.note else ""
             out.append(
-                f"<tr><td><code>{html.escape(step.equation)}</code>{note}</td>"
-                f"<td>{html.escape(_shape(step.value))}</td>"
-                f"<td><pre>{html.escape(value)}</pre></td></tr>"
+                f"<tr>{_TD}<code>{html.escape(step.equation)}</code>{note}</td>"
+                f"{_TD}{html.escape(_shape(step.value))}</td>"
+                f"{_TD}<pre style='margin: 0'>{html.escape(value)}</pre></td></tr>"
             )
         out.append("</table>")
     out.append("</div>")

@@ -198,7 +198,7 @@ def test_html_shows_the_same_steps_as_tables():
     assert parser.headings == ["Forward", "Loss", "Backward", "Update"]
     n_steps = sum(len(steps) for _, _, steps in sections(trace))
     assert parser.rows == n_steps + 4  # one header row per table
-    assert "z̄² = Jᵀ ȳ" in page and "<pre>" + shown(trace.W_bar[2]) + "</pre>" in page
+    assert "z̄² = Jᵀ ȳ" in page and shown(trace.W_bar[2]) + "</pre>" in page
     assert not re.search(r"-0\.(?!\d*[1-9])", page)
 
 
