@@ -10,7 +10,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier, TrainingCurveDisplay
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor, TrainingCurveDisplay
 
 from ._data import make_task
 
@@ -102,3 +102,12 @@ def test_bad_input_gets_a_clear_error():
         TrainingCurveDisplay(loss_curve=[1, 0.5], best_epoch=3).plot()
     with pytest.raises(ValueError, match="loss_curve must be a non-empty 1-d"):
         TrainingCurveDisplay(loss_curve=[]).plot()
+
+
+def test_a_regressor_s_score_axis_is_its_r2():
+    X, y = make_task("multiclass", n_samples=120)
+    model = ManualMLPRegressor((8,), early_stopping=True, max_iter=30, random_state=0)
+    display = TrainingCurveDisplay.from_estimator(model.fit(X, y.astype(float)))
+    assert display.score_ax_.get_ylabel() == "validation R²"
+    assert_allclose(display.lines_["validation_score"].get_ydata(),
+                    model.validation_scores_)  # fmt: skip

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skmanualnet import ManualMLPClassifier, trace_step
-from skmanualnet._heads import HEADS
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor, trace_step
+from skmanualnet._heads import HEADS, regression_head
 from skmanualnet._inspect import inspected_problem
 from skmanualnet._trace import trace_problem
 from skmanualnet._trace_format import (
@@ -132,35 +132,41 @@ def test_equations_are_read_from_the_functions_that_compute_them():
 
     assert equation_of(f) == "a = b + c"
     assert equation_of(g) == "v ← μ v − η W̄, then W ← W + v"
-    for head in HEADS.values():
+    for head in EVERY_HEAD.values():
         assert loss_equation(head).startswith("L = ")
         assert equation_of(head.y_bar).startswith("ȳ = ")
         assert equation_of(head.error).startswith("z̄ᴸ = ")
 
 
-def _swapped_head_trace(name):
-    """A trace of a one-hidden-layer network whose output head is HEADS[name]."""
+REGRESSION_LOSSES = ("squared_error", "poisson", "absolute_error", "huber", "quantile")
+EVERY_HEAD = {
+    **HEADS,
+    **{loss: regression_head(loss, quantile=0.8) for loss in REGRESSION_LOSSES},
+}
+
+
+def _swapped_head_trace(head, name):
+    """A trace of a one-hidden-layer network whose output head is ``head``."""
     X, y = make_task("multiclass", n_samples=4, n_features=3)
     model, problem = inspected_problem(ManualMLPClassifier((3,), random_state=0), X, y)
-    network = dataclasses.replace(problem.network, head=HEADS[name])
+    network = dataclasses.replace(problem.network, head=head)
     T = problem.T  # one-hot rows: Σₖ tₖ = 1, as the collapse Jᵀȳ = w (y − t) needs
-    if name == "identity":
-        T = np.random.RandomState(0).standard_normal(T.shape)
+    if name in REGRESSION_LOSSES:  # real-valued targets, positive for Poisson
+        T = np.random.RandomState(0).uniform(0.5, 3.0, T.shape)
     return trace_problem(model, dataclasses.replace(problem, network=network, T=T))
 
 
-@pytest.mark.parametrize("name", sorted(HEADS))
+@pytest.mark.parametrize("name", list(EVERY_HEAD))
 def test_the_text_follows_the_output_head(name):
-    head = HEADS[name]
-    trace = _swapped_head_trace(name)
+    head = EVERY_HEAD[name]
+    trace = _swapped_head_trace(head, name)
     text = str(trace)
     for method in (head.link, head.y_bar, head.jacobian, head.error):
         assert at_layer(equation_of(method), 2) in text
-    assert loss_equation(head) in text
+    assert loss_equation(head) in text and "L = the loss of" not in text
     assert_allclose(trace.z_bar_jacobian, trace.z_bar_fused, atol=1e-15)
-    others = {"softmax", "σ(", "log"} - set(re.findall(r"softmax|σ\(|log", text))
-    if name == "identity":
-        assert others == {"softmax", "σ(", "log"}
+    if name in REGRESSION_LOSSES:  # nothing of the classification heads
+        assert not re.search(r"softmax|σ\(|log y", text)
 
 
 def test_the_update_section_names_the_optimizer_or_says_there_is_none():
@@ -259,3 +265,14 @@ def test_importing_the_package_does_not_import_matplotlib():
     code = "import sys, skmanualnet; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_a_regressor_trace_reads_and_draws_with_its_own_head():
+    X, y = make_task("multiclass", n_samples=5, n_features=3)
+    model = ManualMLPRegressor((3,), loss="huber", random_state=0)
+    trace = trace_step(model, X, y.astype(float) + 0.5)
+    text = str(trace)
+    assert "y = z²" in text and "L = Σᵢ wᵢ Σₖ huber_δ(yᵢₖ − tᵢₖ)" in text
+    assert "z̄² = w ⊙ clip(y − t, −δ, δ)" in text
+    _, nodes, edges = sample_graph(trace, 0)
+    assert len([e for e in edges if e.start[0] == 2 and e.end[0] == 3]) == 1
