@@ -42,6 +42,7 @@ class OnnxConverter:
     defaults: dict = field(default_factory=dict)
 
 
+#: Every estimator that exports, and how: registering reads only this.
 CONVERTERS = (
     OnnxConverter(
         ManualMLPClassifier,
