@@ -8,9 +8,10 @@ for comparison, ManualMLPClassifier at constant step sizes (``--rates``; 0.05
 was "auto" before it measured the input's scale). Each model is fitted in
 float64 and in float32 on the same rows. Prints, per dataset, the step that
 "auto" resolved to (median over the seeds), the median test accuracy of the
-float64 fits, and Δp: the largest |p₆₄ − p₃₂| between the predict_proba of the
-two fits over the test rows and the seeds (1e-5 is float32 rounding; a large
-Δp means the two runs of the same training part ways). Run:
+float64 fits, and Δp: the largest absolute difference between the
+predict_proba of the two fits over the test rows and the seeds (1e-5 is
+float32 rounding; a large Δp means the two runs of the same training part
+ways). Run:
 ``python benchmarks/bench_defaults.py`` (about 4 minutes), or
 ``--datasets iris wine --seeds 1`` for a few seconds.
 
@@ -105,8 +106,9 @@ def score(model, X, y, seed, scaled=True):
 
 
 def fit_both_dtypes(make_model, X, y, seed, scaled):
-    """(test accuracy of the float64 fit, max |p₆₄ − p₃₂| over the test rows,
-    the fitted float64 model) for one split."""
+    """(test accuracy of the float64 fit, the largest absolute difference of
+    the float64 and float32 fits' predict_proba on the test rows, the fitted
+    float64 model) for one split."""
     X_tr, X_te, y_tr, y_te = train_test_split(
         X, y, test_size=0.4, stratify=y, random_state=seed
     )

@@ -30,8 +30,8 @@ class OnnxConverter:
     """What skl2onnx needs to convert one estimator class.
 
     ``options`` are the converter options skl2onnx may pass (name → allowed
-    values); ``defaults`` are those :func:`to_onnx` sets unless the caller
-    sets them.
+    values); ``defaults`` are those :func:`skmanualnet.to_onnx` sets unless
+    the caller sets them.
     """
 
     estimator: type
