@@ -1,4 +1,5 @@
-"""Parameter checks that scikit-learn's constraint machinery cannot express alone."""
+"""Parameter checks that scikit-learn's constraint machinery cannot express alone,
+and the value ``learning_rate_init="auto"`` resolves to."""
 
 from numbers import Integral
 
