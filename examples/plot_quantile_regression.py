@@ -12,8 +12,8 @@ error, which estimates only the mean, cannot show.
 """
 
 # %%
-# A sine wave with noise whose spread grows with :math:`|x|`; the last third of the
-# rows is held out to measure how many targets each band really covers.
+# A sine wave with noise whose spread grows with :math:`|x|`; the last third
+# of the rows is held out to measure how many targets each band really covers.
 import matplotlib.pyplot as plt
 import numpy as np
 

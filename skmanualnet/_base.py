@@ -29,6 +29,7 @@ from ._params import (
     check_batch_size,
     check_hidden_layer_sizes,
     check_no_bool_counts,
+    data_scale,
     resolve_learning_rate,
 )
 from ._problem import TrainingProblem, split_validation
@@ -178,9 +179,11 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         random_state = check_random_state(self.random_state)
         if fresh:
             theta = glorot_uniform(layout, self.activation, random_state, X.dtype)
+            scale = data_scale(X, T, sample_weight)
         else:
             self._check_same_layout(layout)
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
+            scale = self._data_scale
         return TrainingProblem(
             X=X,
             y=y,
@@ -192,6 +195,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             n_features_in=probe.n_features_in_,
             feature_names_in=getattr(probe, "feature_names_in_", None),
             random_state=random_state,
+            data_scale=scale,
         )
 
     def _check_same_layout(self, layout):
@@ -246,6 +250,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         self.n_outputs_ = layout.layer_units[-1]
         self.n_layers_ = len(layout.layer_units)
         self.out_activation_ = problem.network.head.name
+        self._data_scale = problem.data_scale  # 'auto' η of every later call
         if fresh:
             self.n_iter_, self.t_ = 0, 0
             self._optimizer = self._stopping = None
@@ -263,7 +268,9 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         random_state = problem.random_state
         data, validation = self._split(problem, random_state)
         params, theta = self.get_params(deep=False), problem.theta
-        lr = resolve_learning_rate(self.learning_rate_init, self.solver, *data)
+        lr = resolve_learning_rate(
+            self.learning_rate_init, self.solver, problem.data_scale
+        )
         optimizer = resume_or_make_optimizer(self._optimizer, params, theta, lr)
         self._optimizer = optimizer
         stopping = self._stopping = self._stopping_rule()
@@ -375,8 +382,7 @@ def next_step_optimizer(estimator, problem):
         return None
     params, theta = estimator.get_params(deep=False), problem.theta
     lr = resolve_learning_rate(
-        estimator.learning_rate_init, estimator.solver, problem.X, problem.T,
-        problem.sample_weight,
-    )  # fmt: skip
+        estimator.learning_rate_init, estimator.solver, problem.data_scale
+    )
     previous = getattr(estimator, "_optimizer", None)
     return copy.deepcopy(resume_or_make_optimizer(previous, params, theta, lr))

@@ -223,9 +223,12 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
 
     def _labels(self, z):
         """Labels from logits: z > 0 per label (multilabel) or for the one
-        output of binary y, else the class of the largest logit."""
+        output of binary y, else the class of the largest logit; the class of
+        one-class y for every row."""
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return (z > 0).astype(int)
+        if len(self.classes_) == 1:
+            return np.repeat(self.classes_, z.shape[0])
         if z.shape[1] == 1:
             return self.classes_[(z[:, 0] > 0).astype(np.intp)]
         return self.classes_[np.argmax(z, axis=1)]
@@ -257,7 +260,9 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         -------
         z : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             One logit per sample for binary (positive means ``classes_[1]``),
-            one per class for multiclass, one per label for multilabel.
+            one per class for multiclass, one per label for multilabel. For
+            one-class y, the logit of the one output unit, which was trained
+            towards 0 (as scikit-learn trains it) and which ``predict`` ignores.
         """
         z = self._checked_logits(X)
         return z.ravel() if self.n_outputs_ == 1 else z
@@ -274,11 +279,14 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities in the order of ``classes_`` (for binary, the columns
-            are 1 − σ(z) and σ(z)).
+            are σ(−z) and σ(z); for one-class y, one column of ones).
         """
         z = self._checked_logits(X)
-        y = HEADS[self.out_activation_].link(z, out=z)
-        return np.hstack([1 - y, y]) if self.n_outputs_ == 1 else y
+        if len(self.classes_) == 1:
+            return np.ones_like(z)
+        if self.n_outputs_ == 1:  # binary: σ(−z) = 1 − σ(z), without the
+            z = np.hstack([-z, z])  # cancellation that rounds it to 0 in float32
+        return HEADS[self.out_activation_].link(z, out=z)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`, computed from the logits (finite
@@ -295,6 +303,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
             Log-probabilities in the order of ``classes_``.
         """
         z = self._checked_logits(X)
+        if len(self.classes_) == 1:
+            return np.zeros_like(z)
         if self.n_outputs_ == 1:  # binary: log(1 − σ(z)) = log σ(−z), log σ(z)
             z = np.hstack([-z, z])
         return HEADS[self.out_activation_].log_link(z)

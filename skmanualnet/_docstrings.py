@@ -20,6 +20,8 @@ SHARED_PARAMETERS_DOC = """\
         0.05 / (max(1, RMS of X) · max(1, RMS of the targets)): 0.05 on
         standardized X and class indicators (scikit-learn's 0.001 is tuned for
         adam and too small for SGD), smaller for unscaled inputs or targets.
+        Measured once by a fresh fit, on all the rows it is given;
+        ``partial_fit`` and warm start keep it.
     power_t : float, default=0.5
         Exponent of the invscaling schedule.
     max_iter : int, default=200

@@ -7,19 +7,12 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 
 def new_label_binarizer(y, call, classes):
     """A ``LabelBinarizer`` fitted on ``classes`` when given (required by a
-    first partial_fit of single-label y), else on y."""
+    first partial_fit of single-label y), else on y; one class is allowed."""
     multilabel = type_of_target(y).startswith("multilabel")
     if call == "partial_fit" and classes is None and not multilabel:
         raise ValueError("classes must be passed on the first call to partial_fit.")
+    # one class is binarized into one all-zero column, as scikit-learn does
     binarizer = LabelBinarizer().fit(y if multilabel or classes is None else classes)
-    if len(binarizer.classes_) < 2 and y.ndim == 1:
-        found = binarizer.classes_.tolist()
-        raise ValueError(
-            f"classes must hold at least 2 classes, got {found}."
-            if classes is not None
-            else f"y has only one class ({found[0]!r}); a classifier needs at "
-            "least 2 classes."
-        )
     unknown = sorted(set(unique_labels(y).tolist()) - set(binarizer.classes_))
     if unknown and not multilabel:
         raise ValueError(

@@ -1,4 +1,5 @@
-"""Parameter checks that scikit-learn's constraint machinery cannot express alone."""
+"""Parameter checks that scikit-learn's constraint machinery cannot express alone,
+and the value ``learning_rate_init="auto"`` resolves to."""
 
 from numbers import Integral
 
@@ -10,18 +11,25 @@ from sklearn.utils._param_validation import InvalidParameterError
 #: For SGD with momentum 0.9 and Nesterov, 1e-3 (scikit-learn's default, tuned
 #: for adam) barely moves in 200 epochs; 0.05 was measured to match or beat
 #: default adam on moons, circles, a linearly separable set, digits, iris,
-#: breast cancer and wine (benchmarks/bench_defaults.py).
+#: breast cancer and wine, standardized (benchmarks/bench_defaults.py).
 AUTO_LEARNING_RATE = {"sgd": 0.05, "adam": 1e-3}  # lbfgs has no learning rate
 
 
 def input_rms(X, sample_weight=None):
     """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
     (uncentred; for sparse X over the stored entries, without densifying)."""
-    if sparse.issparse(X):
-        squares = np.asarray(X.multiply(X).sum(axis=1, dtype=np.float64)).ravel()
-    else:
-        squares = np.einsum("ij,ij->i", X, X, dtype=np.float64)
-    return float(np.sqrt(np.average(squares, weights=sample_weight) / X.shape[1]))
+    with np.errstate(over="ignore"):
+        if sparse.issparse(X):
+            squares = X.multiply(X).sum(axis=1, dtype=np.float64)
+            squares = np.asarray(squares).ravel()
+        else:
+            squares = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+        kappa = np.average(squares, weights=sample_weight) / X.shape[1]
+    if not np.isfinite(kappa):  # ‖xᵢ‖² beyond the float range: measure X / max|x|
+        values = X.data if sparse.issparse(X) else X
+        largest = float(np.abs(values).max())
+        return largest * input_rms(X / largest, sample_weight)
+    return float(np.sqrt(kappa))
 
 
 def target_rms(T, sample_weight=None):
@@ -31,26 +39,37 @@ def target_rms(T, sample_weight=None):
     return float(np.sqrt(np.average(squares, weights=sample_weight)))
 
 
-def resolve_learning_rate(learning_rate_init, solver, X=None, T=None,
-                          sample_weight=None):  # fmt: skip
-    """η₀: the given float, or for 'auto' the solver's measured default, and for
-    sgd that default divided by max(1, RMS of X) · max(1, RMS of T).
+def data_scale(X, T, sample_weight=None):
+    """D = max(1, RMS of X) · max(1, RMS of T): what 'auto' divides SGD's η by.
 
     Every weight gradient W̄ˡ = (aˡ⁻¹)ᵀ Z̄ˡ is a product of an input to a layer
     and an error signal: the first layer's input is X, and the first error
     signals z̄ = y − t are as large as the targets (the outputs start near 0).
-    Dividing η by both scales keeps the first steps as large as on standardized
-    X and unit-scale targets, where the default was measured. Standardized X
-    and class indicators (both RMS ≤ 1) keep the default; Adam, which divides
-    each step by the gradient's own scale, keeps its own.
+    With X → cX (c ≥ 1) the initial weights do not change but every W̄ˡ of a
+    relu network grows c-fold, so η / c keeps the first steps ‖ηW̄‖ / ‖W‖ as
+    large, relative to the weights, as on standardized X and unit-scale
+    targets, where the default was measured. Standardized X and class
+    indicators (both RMS ≤ 1) give D = 1. Computed once, by the fresh fit, from
+    all the rows it is given (before any early-stopping split), with their
+    sample weights; partial_fit and warm start keep it.
+    """
+    if X.shape[0] == 0:
+        return 1.0
+    return max(1.0, input_rms(X, sample_weight)) * max(
+        1.0, target_rms(T, sample_weight)
+    )
+
+
+def resolve_learning_rate(learning_rate_init, solver, scale=1.0):
+    """η₀: the given float, or for 'auto' the solver's measured default, divided
+    by the data scale D (:func:`data_scale`) for sgd.
+
+    Adam, which divides each step by the gradient's own scale, keeps its own.
     """
     if not isinstance(learning_rate_init, str):
         return float(learning_rate_init)
     rate = AUTO_LEARNING_RATE[solver]
-    if solver == "sgd" and X is not None and X.shape[0]:
-        rate /= max(1.0, input_rms(X, sample_weight))
-        rate /= max(1.0, target_rms(T, sample_weight))
-    return rate
+    return rate / scale if solver == "sgd" else rate
 
 
 def check_hidden_layer_sizes(hidden_layer_sizes):

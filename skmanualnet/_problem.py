@@ -25,7 +25,9 @@ class TrainingProblem:
     classification, None for regression); ``n_features_in`` and
     ``feature_names_in`` are what validating X found; ``random_state`` is the
     fit's generator, past the draws of θ₀ (the held-out split and the
-    shuffling draw from it next, as scikit-learn's MLPs do).
+    shuffling draw from it next, as scikit-learn's MLPs do). ``data_scale`` is
+    D of :func:`~skmanualnet._params.data_scale`, measured on these rows by a
+    fresh problem, the fitted one's for a continued fit.
     """
 
     X: Any
@@ -38,6 +40,7 @@ class TrainingProblem:
     n_features_in: int
     feature_names_in: np.ndarray | None
     random_state: np.random.RandomState | None = None
+    data_scale: float = 1.0
 
     def in_dtype(self, dtype):
         """The same problem computed in ``dtype`` (X, T, s and θ cast)."""

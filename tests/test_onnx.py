@@ -1,7 +1,10 @@
-"""ONNX export (skmanualnet._onnx, through skl2onnx) checked against onnxruntime."""
+"""ONNX export (skmanualnet.onnx, skmanualnet._onnx*, through skl2onnx) checked
+against onnxruntime."""
 
+import dataclasses
 import subprocess
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -18,6 +21,9 @@ onnx = pytest.importorskip("onnx")
 skl2onnx = pytest.importorskip("skl2onnx")
 ort = pytest.importorskip("onnxruntime")
 
+from skl2onnx.common.exceptions import MissingShapeCalculator  # noqa: E402
+
+from skmanualnet import _onnx  # noqa: E402
 from skmanualnet._onnx import register_onnx_converter, to_onnx  # noqa: E402
 
 ACTIVATIONS = ("relu", "tanh", "logistic", "identity")
@@ -81,13 +87,29 @@ def test_float64_input_gives_a_float64_graph(task):
     assert_array_equal(labels, model.predict(X))
 
 
-def test_binary_probabilities_are_one_minus_p_and_p():
+def test_binary_probabilities_are_sigma_of_minus_z_and_sigma_of_z():
     model, X = _fit("binary", labels=[3, 7])
-    labels, proba = _run(to_onnx(model, X[:1].astype(np.float32)), X.astype(np.float32))
+    X32 = np.vstack([X, 20 * X]).astype(np.float32)  # and logits far from 0
+    onx = to_onnx(model, X32[:1])
+    assert {"Neg", "Sigmoid", "Concat"} <= _op_types(onx)
+    assert "Sub" not in _op_types(onx)  # σ(−z), as predict_proba, not 1 − σ(z)
+    labels, proba = _run(onx, X32)
     assert_allclose(proba.sum(axis=1), 1, atol=1e-6)
-    assert_allclose(proba, model.predict_proba(X), atol=FLOAT32_TOL)
+    assert_allclose(proba, model.predict_proba(X32), atol=FLOAT32_TOL)
     assert set(labels) <= {3, 7}
-    assert_array_equal(labels, model.predict(X))
+    assert_array_equal(labels, model.predict(X32))
+
+
+@pytest.mark.parametrize("label", [4, "only"])
+def test_one_class_exports_ones_and_the_class(label):
+    X, _ = make_task("binary", n_samples=30, seed=2)
+    y = np.full(len(X), label)
+    model = ManualMLPClassifier((5,), max_iter=20, random_state=0).fit(X, y)
+    X32 = X.astype(np.float32)
+    labels, proba = _run(to_onnx(model, X32[:1]), X32)
+    assert proba.shape == (len(X), 1) and proba.dtype == np.float32
+    assert_array_equal(proba, model.predict_proba(X32))
+    assert_array_equal(labels, model.predict(X32))
 
 
 @pytest.mark.parametrize(
@@ -187,9 +209,102 @@ def test_unfitted_model_is_refused():
         to_onnx(ManualMLPClassifier(), X[:1].astype(np.float32))
 
 
-def test_skmanualnet_imports_without_loading_skl2onnx():
-    code = (
-        "import sys, skmanualnet, skmanualnet._onnx; "
-        "assert 'skl2onnx' not in sys.modules and 'onnx' not in sys.modules"
+def _python(code):
+    """Run ``code`` in a fresh interpreter (skl2onnx's registry is global)."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_skmanualnet_imports_without_loading_skl2onnx():
+    out = _python(
+        """
+        import sys, skmanualnet, skmanualnet._onnx
+        assert not {"skl2onnx", "onnx"} & set(sys.modules)
+        import skmanualnet.onnx
+        print("skl2onnx" in sys.modules)
+        """
+    )
+    assert out.split() == ["True"]
+
+
+def test_skl2onnx_to_onnx_works_after_importing_skmanualnet_onnx():
+    """The one import line makes skl2onnx's own call work, on a model and on a
+    Pipeline, with skl2onnx's defaults (ZipMap) and without ZipMap."""
+    out = _python(
+        """
+        import numpy as np, onnxruntime as ort, skl2onnx
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+        from skl2onnx.common.exceptions import MissingShapeCalculator
+        from skmanualnet import ManualMLPClassifier
+
+        rng = np.random.RandomState(0)
+        X = (50 * rng.standard_normal((60, 4)) + 10).astype(np.float32)
+        y = np.array(["ant", "bee", "cat"])[np.arange(60) % 3]
+        X[:, 0] += 40 * (np.arange(60) % 3)
+        model = ManualMLPClassifier((6,), max_iter=30, random_state=0)
+        pipe = make_pipeline(StandardScaler(), model).fit(X, y)
+        try:
+            skl2onnx.to_onnx(pipe, X[:1])
+        except MissingShapeCalculator:
+            print("missing before")
+
+        import skmanualnet.onnx  # noqa: F401
+
+        for fitted in (pipe, pipe[-1]):
+            Xin = X if fitted is pipe else pipe[0].transform(X).astype(np.float32)
+            for options in (None, {"zipmap": False}):
+                onx = skl2onnx.to_onnx(fitted, Xin[:1], options=options)
+                session = ort.InferenceSession(onx.SerializeToString())
+                labels, proba = session.run(None, {"X": Xin})
+                if options is None:  # ZipMap: one dict per row
+                    proba = [[row[c] for c in fitted.classes_] for row in proba]
+                assert (labels == fitted.predict(Xin)).all()
+                error = np.abs(np.array(proba) - fitted.predict_proba(Xin)).max()
+                assert error < 1e-5, error
+                print("ok")
+        """
+    )
+    assert out.split() == ["missing", "before"] + ["ok"] * 4
+
+
+def test_importing_skmanualnet_onnx_without_skl2onnx_says_what_to_install():
+    out = _python(
+        """
+        import sys
+        sys.modules["skl2onnx"] = None  # as if not installed
+        import skmanualnet
+        try:
+            import skmanualnet.onnx
+        except ImportError as error:
+            print(error)
+        """
+    )
+    assert 'pip install "skmanualnet[onnx]"' in out
+
+
+def test_a_new_estimator_exports_with_one_more_registry_entry(monkeypatch):
+    """The registry is all that registering reads: an entry for another class
+    (here a renamed classifier) is enough for skl2onnx to convert it."""
+
+    class RenamedClassifier(ManualMLPClassifier):
+        pass
+
+    entry = dataclasses.replace(
+        _onnx.CONVERTERS[0], estimator=RenamedClassifier, alias="TestRenamedMLP"
+    )
+    monkeypatch.setattr(_onnx, "CONVERTERS", (*_onnx.CONVERTERS, entry))
+    X, y = make_task("multiclass", n_samples=60, seed=2)
+    model = RenamedClassifier((5,), max_iter=20, random_state=0).fit(X, y)
+    X32 = X.astype(np.float32)
+    with pytest.raises(MissingShapeCalculator):
+        skl2onnx.to_onnx(model, X32[:1])
+    labels, proba = _run(to_onnx(model, X32[:1]), X32)  # registers, zipmap off
+    assert_array_equal(labels, model.predict(X))
+    assert_allclose(proba, model.predict_proba(X), atol=FLOAT32_TOL)

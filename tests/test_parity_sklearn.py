@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -229,6 +230,42 @@ def test_difference_defaults_are_sgd_with_an_sgd_learning_rate():
     assert (theirs["solver"], theirs["learning_rate_init"]) == ("adam", 0.001)
     shared = set(theirs) & set(ours) - {"solver", "learning_rate_init"}
     assert {k: ours[k] for k in shared} == {k: theirs[k] for k in shared}
+
+
+def test_difference_binary_first_probability_is_sigma_of_minus_z():
+    """Binary predict_proba is [σ(−z), σ(z)]; sklearn's is [1 − σ(z), σ(z)].
+
+    Equal in exact arithmetic. In float32, 1 − σ(z) keeps only σ(z)'s absolute
+    precision (6e-8) and is 0 once σ(z) rounds to 1 (z ≳ 17); σ(−z) keeps
+    float32's relative precision down to e⁻⁸⁷. Same model (float32 parity).
+    """
+    X, ours, theirs = _fit_both("binary", {}, float32=True)
+    X_far = 4 * X  # relu: logits 4 times larger, past 17 for some rows
+    z = ours.decision_function(X_far).astype(np.float64)
+    far = z > 17
+    assert far.any()
+    ours_p, theirs_p = ours.predict_proba(X_far), theirs.predict_proba(X_far)
+    assert_allclose(ours_p, theirs_p, rtol=0, atol=1e-6)
+    assert_array_equal(theirs_p[far, 0], 0.0)
+    assert (ours_p[:, 0] > 0).all()
+    assert_allclose(ours_p[:, 0], expit(-z), rtol=1e-6)
+    assert_allclose(ours_p[:, 0], np.exp(ours.predict_log_proba(X_far)[:, 0]), 1e-6)
+
+
+def test_difference_one_class_probabilities_are_one_column_of_ones():
+    """One-class y: sklearn's predict_proba has two columns, [1 − σ(z), σ(z)],
+    the second for a class that is not in classes_; ours is one column of ones.
+    Both fit the same network and predict the one class (test_one_class.py)."""
+    X, _ = make_task("binary", n_samples=40, seed=1)
+    y = np.full(len(X), 4)
+    ours = ManualMLPClassifier(**BASE).fit(X, y)
+    theirs = MLPClassifier(**BASE).fit(X, y)
+    assert_array_equal(ours.classes_, [4])
+    assert_array_equal(theirs.classes_, [4])
+    assert theirs.predict_proba(X).shape == (len(X), 2)
+    assert (theirs.predict_proba(X)[:, 0] < 1).all()
+    assert_array_equal(ours.predict_proba(X), np.ones((len(X), 1)))
+    assert_array_equal(ours.predict(X), theirs.predict(X))
 
 
 def test_difference_a_blown_up_fit_warns_where_sklearn_is_silent(recwarn):

@@ -157,12 +157,6 @@ def test_bad_hidden_layer_sizes_are_named(sizes):
         ManualMLPClassifier(hidden_layer_sizes=sizes).fit(X, y)
 
 
-def test_one_class_is_a_clear_error():
-    X, _ = make_task("binary")
-    with pytest.raises(ValueError, match="only one class"):
-        ManualMLPClassifier().fit(X, np.zeros(len(X)))
-
-
 def test_batch_size_larger_than_n_is_clipped_with_a_warning():
     X, y = make_task("binary", n_samples=30)
     with pytest.warns(UserWarning, match="batch_size=64 is larger than .* 30"):

@@ -1,0 +1,108 @@
+"""The forward pass as ONNX nodes, shared by the converters of every estimator.
+
+``zˡ = aˡ⁻¹Wˡ + bˡ`` is MatMul then Add, ``aˡ = φ(zˡ)`` is Relu, Tanh or
+Sigmoid (nothing for the identity): the nodes of ``_network.forward`` up to the
+output logits zᴸ. What follows zᴸ (the output link, the labels) is each
+converter's own. skl2onnx is imported only when a graph is built.
+"""
+
+import numpy as np
+
+#: Hidden activation φ → ONNX operator (the identity adds no node).
+HIDDEN_OPS = {"relu": "Relu", "tanh": "Tanh", "logistic": "Sigmoid", "identity": None}
+
+
+class GraphBuilder:
+    """Adds initializers and nodes to skl2onnx's container, with unique names.
+
+    The graph computes in float64 for a double-typed input, else in float32.
+    """
+
+    def __init__(self, scope, container, input_variable):
+        from skl2onnx.common.data_types import DoubleTensorType
+        from skl2onnx.proto import onnx_proto
+
+        self.scope, self.container = scope, container
+        self.tensor = onnx_proto.TensorProto
+        if isinstance(input_variable.type, DoubleTensorType):
+            self.dtype, self.proto = np.float64, self.tensor.DOUBLE
+        else:
+            self.dtype, self.proto = np.float32, self.tensor.FLOAT
+
+    def constant(self, stem, value, onnx_type=None):
+        """An initializer holding ``value`` (of the graph's float type unless
+        ``onnx_type`` says otherwise); returns its name."""
+        name = self.scope.get_unique_variable_name(stem)
+        value = np.asarray(value)
+        self.container.add_initializer(
+            name, onnx_type or self.proto, list(value.shape), value.ravel()
+        )
+        return name
+
+    def node(self, op_type, inputs, stem=None, output=None, **attrs):
+        """One node; returns the name of its output (``output`` if given)."""
+        output = output or self.scope.get_unique_variable_name(stem or op_type.lower())
+        self.container.add_node(
+            op_type,
+            inputs,
+            output,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attrs,
+        )
+        return output
+
+
+def forward_logits(graph, model, input_variable):
+    """zᴸ: the hidden layers aˡ = φ(aˡ⁻¹Wˡ + bˡ) and the last affine layer, as
+    nodes from the input (cast to the graph's float type); returns its name."""
+    from skl2onnx.common.data_types import guess_proto_type
+
+    a = input_variable.full_name
+    if guess_proto_type(input_variable.type) != graph.proto:  # int64 or bool input
+        a = graph.node("Cast", a, "cast_input", to=graph.proto)
+    last = len(model.coefs_) - 1
+    for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
+        W_name = graph.constant(f"W{l + 1}", W.astype(graph.dtype))
+        z = graph.node("MatMul", [a, W_name], f"aW{l + 1}")
+        b_name = graph.constant(f"b{l + 1}", b.astype(graph.dtype))
+        z = graph.node("Add", [z, b_name], f"z{l + 1}")
+        op = HIDDEN_OPS[model.activation]
+        a = graph.node(op, z, f"a{l + 1}") if l < last and op is not None else z
+    return a
+
+
+def float_tensor_type(input_variable):
+    """skl2onnx's tensor type of the graph's outputs: double for double input,
+    else float."""
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    if isinstance(input_variable.type, DoubleTensorType):
+        return DoubleTensorType
+    return FloatTensorType
+
+
+def check_one_numeric_input(operator, output_count):
+    """The operator has one numeric input and ``output_count`` outputs."""
+    from skl2onnx.common.data_types import (
+        BooleanTensorType,
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+    )
+    from skl2onnx.common.utils import (
+        check_input_and_output_numbers,
+        check_input_and_output_types,
+    )
+
+    check_input_and_output_numbers(
+        operator, input_count_range=1, output_count_range=output_count
+    )
+    check_input_and_output_types(
+        operator,
+        good_input_types=[
+            FloatTensorType,
+            DoubleTensorType,
+            Int64TensorType,
+            BooleanTensorType,
+        ],
+    )
