@@ -23,6 +23,8 @@ from ._onnx_classifier import (
     classifier_output_shapes,
     convert_classifier,
 )
+from ._onnx_regressor import convert_regressor, regressor_output_shapes
+from ._regressor import ManualMLPRegressor
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ CONVERTERS = (
         options=CLASSIFIER_OPTIONS,
         defaults={"zipmap": False},
     ),
+    OnnxConverter(
+        ManualMLPRegressor,
+        "SkmanualnetManualMLPRegressor",
+        regressor_output_shapes,
+        convert_regressor,
+    ),
 )
 
 _registered = set()
@@ -64,7 +72,7 @@ def import_skl2onnx():
     except ImportError as error:
         raise ImportError(
             "ONNX export needs skl2onnx (and onnxruntime to run the result): "
-            'pip install "skmanualnet[onnx]"'
+            'pip install -e ".[onnx]"'
         ) from error
     return skl2onnx
 
@@ -75,7 +83,8 @@ def register_onnx_converter():
 
     Idempotent; ``import skmanualnet.onnx`` calls it. Afterwards
     ``skl2onnx.to_onnx`` and ``skl2onnx.convert_sklearn`` convert a fitted
-    ManualMLPClassifier, alone or inside a Pipeline. Its converter accepts
+    ManualMLPClassifier or ManualMLPRegressor, alone or inside a Pipeline.
+    The classifier's converter accepts
     skl2onnx's options ``zipmap`` (True, skl2onnx's default, False or
     "columns") and ``nocl`` (True: the labels are class indices, not
     ``classes_``).
@@ -99,7 +108,7 @@ def to_onnx(model, X=None, *, options=None, **kwargs):
 
     Parameters
     ----------
-    model : ManualMLPClassifier or sklearn estimator containing one
+    model : ManualMLPClassifier, ManualMLPRegressor, or a Pipeline ending in one
         The fitted model.
     X : array-like of shape (n_samples, n_features), default=None
         A sample of the input, used only for its dtype and number of columns
@@ -116,7 +125,8 @@ def to_onnx(model, X=None, *, options=None, **kwargs):
     Returns
     -------
     onx : onnx.ModelProto
-        The model; a classifier's outputs are ``label`` and ``probabilities``.
+        The model; a classifier's outputs are ``label`` and ``probabilities``,
+        a regressor's ``variable`` (N, n_outputs).
     """
     skl2onnx = import_skl2onnx()
     register_onnx_converter()

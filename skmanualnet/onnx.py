@@ -1,7 +1,7 @@
 """Export to ONNX: importing this module registers skmanualnet's converters
 with skl2onnx.
 
-Needs the ``onnx`` extra (``pip install "skmanualnet[onnx]"``). After the one
+Needs the ``onnx`` extra (``pip install -e ".[onnx]"``). After the one
 import line, the sklearn-onnx calls that convert scikit-learn's own models
 convert ours too, alone or inside a Pipeline::
 

@@ -5,11 +5,12 @@ import dataclasses
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -286,7 +287,7 @@ def test_importing_skmanualnet_onnx_without_skl2onnx_says_what_to_install():
             print(error)
         """
     )
-    assert 'pip install "skmanualnet[onnx]"' in out
+    assert 'pip install -e ".[onnx]"' in out
 
 
 def test_a_new_estimator_exports_with_one_more_registry_entry(monkeypatch):
@@ -308,3 +309,48 @@ def test_a_new_estimator_exports_with_one_more_registry_entry(monkeypatch):
     labels, proba = _run(to_onnx(model, X32[:1]), X32)  # registers, zipmap off
     assert_array_equal(labels, model.predict(X))
     assert_allclose(proba, model.predict_proba(X), atol=FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson", "quantile"])
+@pytest.mark.parametrize("targets", ["one-target", "two-targets"])
+def test_regressor_graph_matches_predict(loss, targets):
+    from skmanualnet import ManualMLPRegressor
+
+    from ._data import make_regression_task
+
+    X, y = make_regression_task("counts" if loss == "poisson" else targets)
+    if loss == "poisson" and targets == "two-targets":
+        y = np.c_[y, 2 * y]
+    model = ManualMLPRegressor((6, 5), activation="tanh", loss=loss, max_iter=20,
+                               random_state=0)  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    for dtype, rtol in ((np.float32, 1e-5), (np.float64, 1e-12)):
+        onx = to_onnx(model, X[:1].astype(dtype))
+        session = ort.InferenceSession(onx.SerializeToString())
+        (predicted,) = session.run(None, {"X": X.astype(dtype)})
+        assert predicted.dtype == dtype
+        assert_allclose(predicted.reshape(y.shape), model.predict(X), rtol=rtol,
+                        atol=rtol)  # fmt: skip
+    assert ("Exp" in _op_types(onx)) == (loss == "poisson")
+
+
+def test_a_regressor_pipeline_converts_with_skl2onnx_directly():
+    from skmanualnet import ManualMLPRegressor
+
+    from ._data import make_regression_task
+
+    X, y = make_regression_task("one-target")
+    pipeline = make_pipeline(
+        StandardScaler(), ManualMLPRegressor((4,), max_iter=5, random_state=0)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipeline.fit(5 * X + 1, y)
+    register_onnx_converter()
+    onx = skl2onnx.to_onnx(pipeline, (5 * X[:1] + 1).astype(np.float32))
+    session = ort.InferenceSession(onx.SerializeToString())
+    (predicted,) = session.run(None, {"X": (5 * X + 1).astype(np.float32)})
+    assert_allclose(predicted.ravel(), pipeline.predict(5 * X + 1), rtol=1e-4,
+                    atol=1e-4)  # fmt: skip
