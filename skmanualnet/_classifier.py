@@ -284,8 +284,9 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         z = self._checked_logits(X)
         if len(self.classes_) == 1:
             return np.ones_like(z)
-        if self.n_outputs_ == 1:  # binary: σ(−z) = 1 − σ(z), without the
-            z = np.hstack([-z, z])  # cancellation that rounds it to 0 in float32
+        if self.n_outputs_ == 1:
+            # binary: [σ(−z), σ(z)]; 1 − σ(z) would be 0 in float32 for z ≳ 17
+            z = np.hstack([-z, z])
         return HEADS[self.out_activation_].link(z, out=z)
 
     def predict_log_proba(self, X):
