@@ -55,7 +55,7 @@ def grid_search_on_a_cluster():
             processes=False,  # workers are threads here; True: processes
             protocol="tcp",
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as client,
         joblib.parallel_backend("dask"),

@@ -1,8 +1,9 @@
 """Scale-out on existing engines: a grid search on a dask cluster, and out-of-core
 training with dask-ml's Incremental (our partial_fit, chunk by chunk).
 
-The cluster is a LocalCluster on the loopback interface (127.0.0.1, no
-dashboard), started and closed by each test that uses it.
+The cluster is a LocalCluster on the loopback interface (127.0.0.1, its
+dashboard on a free port, so that a busy 8787 does not stop it), started and
+closed by each test that uses it.
 """
 
 import warnings
@@ -35,7 +36,7 @@ def client(request):
         processes=request.param == "processes",
         protocol="tcp",
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",
     )
     with cluster, distributed.Client(cluster) as client:
         assert client.scheduler.address.startswith("tcp://127.0.0.1:")
