@@ -91,18 +91,7 @@ def test_validation_loss_curve_and_the_metric_early_stopping_watches(metric):
     assert n - 1 - best >= model.n_iter_no_change  # stopped on the watched metric
 
 
-def test_validation_loss_is_the_cross_entropy_of_the_kept_model(monkeypatch):
-    import skmanualnet._base as base
-
-    held_out = []
-    split = base.split_validation
-
-    def recording_split(*args):
-        parts = split(*args)
-        held_out.append(parts[1])
-        return parts
-
-    monkeypatch.setattr(base, "split_validation", recording_split)
+def test_validation_loss_is_the_cross_entropy_of_the_kept_model(held_out):
     X, y = make_task("multiclass", n_samples=150)
     model = ManualMLPClassifier(
         (8,), early_stopping=True, early_stopping_metric="loss", random_state=0
