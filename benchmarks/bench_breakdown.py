@@ -1,23 +1,31 @@
 """Where does a training batch's time go, beyond the matrix products?
 
 For each workload of ``bench_epoch.py``, one epoch of our training step is run
-piece by piece, with a clock between the pieces, and each piece's median µs per
-batch is printed next to the GEMM floor's:
+piece by piece, with a clock between the pieces, with the fused kernels off
+(the numpy reference) and on (the ``fast`` extra), and each piece's median µs
+per batch is printed next to the GEMM floor's:
 
 * ``gather``: the shuffled rows of X and T copied into the batch buffers;
 * ``fwd+bwd``: forward and backward pass without the penalty (GEMMs, bias,
-  φ and φ′, softmax, loss, z̄), and ``elem``, that minus the floor: the
+  φ and φ′, softmax, loss, z̄, b̄), and ``elem``, that minus the floor: the
   elementwise work and the Python between the products;
-* ``L2``: the penalty (α/2Σs)‖W‖² and its gradient, over all weights;
-* ``step``: the Nesterov SGD step on θ;
+* ``L2``: off, the penalty (α/2Σs)‖W‖² and its gradient; on, the penalty's
+  sum of squares (its gradient is fused into the step);
+* ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step;
 * ``budget``: what the speed target, the most that ours / floor may be for the
   workload, leaves for everything but the floor.
 
-Run::
+Like ``bench_epoch.py`` it runs on OpenBLAS's native kernel. Run::
 
     python benchmarks/bench_breakdown.py                   # W1-W4
     python benchmarks/bench_breakdown.py --workloads W2 --repeats 5
 """
+
+# ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
+if __name__ == "__main__":  # OpenBLAS reads its settings once, when numpy loads it
+    from native_blas import reexec_without_overrides
+
+    reexec_without_overrides()
 
 import argparse
 import dataclasses
@@ -34,36 +42,86 @@ from skmanualnet._network import l2_gradient, loss_and_gradient
 from skmanualnet._workspace import Batches, Workspace
 
 try:  # run as a script: python benchmarks/bench_breakdown.py
-    from bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
+    from bench_epoch import (
+        WORKLOADS,
+        GemmFloor,
+        available_modes,
+        limit_blas,
+        make_data,
+        make_models,
+    )
 except ModuleNotFoundError:  # imported as benchmarks.bench_breakdown (the docs)
-    from .bench_epoch import WORKLOADS, GemmFloor, limit_blas, make_data, make_models
+    from .bench_epoch import (
+        WORKLOADS,
+        GemmFloor,
+        available_modes,
+        limit_blas,
+        make_data,
+        make_models,
+    )
 
 #: The speed targets: the most that ours / floor may be, per workload.
-TARGETS = {"W1": 2.5, "W2": 1.2, "W3": 2.3, "W4": 1.25}
+TARGETS = {"W1": 1.6, "W2": 1.2, "W3": 1.6, "W4": 1.25}
 PIECES = ("gather", "fwd+bwd", "L2", "step")
 
 
-def timed_epoch(model, problem, order):
+def reference_pieces(problem, optimizer, alpha):
+    """(pass, penalty, step) of the numpy reference, each a function of the batch."""
+    theta, layout = problem.theta, problem.network.layout
+    no_penalty = dataclasses.replace(problem.network, alpha=0.0)  # L2 timed apart
+    W, grad = layout.weights(theta), np.empty_like(theta)
+    W_bar = layout.weights(grad)
+
+    def forward_backward(X_b, T_b, ws):
+        loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws)
+
+    def penalty(X_b, ws):
+        l2_penalty(W, alpha, X_b.shape[0], ws.coef_scratch)
+        l2_gradient(W_bar, W, alpha, X_b.shape[0], ws.coef_scratch)
+
+    return forward_backward, penalty, lambda X_b: optimizer.step(theta, grad)
+
+
+def fused_pieces(problem, optimizer, alpha):
+    """(pass, penalty, step) of the fused kernels, each a function of the batch."""
+    from skmanualnet._fast import FusedKernels, _pass, _training, _update
+
+    theta, layout = problem.theta, problem.network.layout
+    no_penalty = dataclasses.replace(problem.network, alpha=0.0)
+    kernels, grad = FusedKernels.of(no_penalty), np.empty_like(theta)
+    step = _training.STEPS[type(optimizer)]
+
+    def forward_backward(X_b, T_b, ws):
+        _pass.loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws, kernels)
+
+    def penalty(X_b, ws):
+        _update.sum_of_squares(theta, layout.n_coef)
+
+    def update(X_b):
+        step(optimizer, theta, grad, layout.n_coef, alpha / X_b.shape[0])
+
+    return forward_backward, penalty, update
+
+
+def timed_epoch(model, problem, order, fused):
     """µs per batch of each piece, summed over one epoch of our training step."""
     X, T, theta = problem.X, problem.T, problem.theta
-    layout, alpha = problem.network.layout, model.alpha
-    grad, B = np.empty_like(theta), model.batch_size
+    B, layout = model.batch_size, problem.network.layout
     batches, ws = Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
     optimizer = next_step_optimizer(model, problem)
-    no_penalty = dataclasses.replace(problem.network, alpha=0.0)  # L2 timed apart
-    W, W_bar = layout.weights(theta), layout.weights(grad)
+    pieces = fused_pieces if fused else reference_pieces
+    forward_backward, penalty, step = pieces(problem, optimizer, model.alpha)
     spent = dict.fromkeys(PIECES, 0.0)
     n_batches = 0
     for batch in gen_batches(X.shape[0], B):
         t0 = time.perf_counter()
         X_b, T_b, _ = batches.take(order[batch])
         t1 = time.perf_counter()
-        loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws)
+        forward_backward(X_b, T_b, ws)
         t2 = time.perf_counter()
-        l2_penalty(W, alpha, X_b.shape[0], ws.coef_scratch)
-        l2_gradient(W_bar, W, alpha, X_b.shape[0], ws.coef_scratch)
+        penalty(X_b, ws)
         t3 = time.perf_counter()
-        optimizer.step(theta, grad)
+        step(X_b)
         t4 = time.perf_counter()
         for piece, seconds in zip(PIECES, np.diff([t0, t1, t2, t3, t4]), strict=True):
             spent[piece] += seconds
@@ -71,23 +129,30 @@ def timed_epoch(model, problem, order):
     return {piece: 1e6 * s / n_batches for piece, s in spent.items()}, n_batches
 
 
-def breakdown(name, repeats):
+def breakdown(name, repeats, modes):
+    """{mode: median µs per batch of each piece, and of the floor}."""
     cfg = WORKLOADS[name]
     X, y = make_data(cfg)
     model = make_models(cfg, 1)[0].fit(X, y)  # trained weights, a live optimizer
-    problem = training_problem(model, X, y)
-    floor = GemmFloor(X, cfg, problem.T.shape[1])
+    floor = GemmFloor(X, cfg, len(np.unique(y)))
     rng = np.random.default_rng(0)
-    rows, floors = [], []
+    rows = {mode: [] for mode in modes}
+    floors = []
     for _ in range(repeats + 1):  # the first is a warm-up
-        pieces, n_batches = timed_epoch(model, problem, rng.permutation(X.shape[0]))
+        order = rng.permutation(X.shape[0])
+        for mode, fused in modes.items():  # interleaved, on the same weights
+            problem = training_problem(model, X, y)
+            rows[mode].append(timed_epoch(model, problem, order, fused))
         start = time.perf_counter()
         floor.epoch()
-        rows.append(pieces)
+        n_batches = rows["off"][-1][1]
         floors.append(1e6 * (time.perf_counter() - start) / n_batches)
-    row = {p: float(np.median([r[p] for r in rows[1:]])) for p in PIECES}
-    row["floor"] = float(np.median(floors[1:]))
-    return row
+    result = {}
+    for mode in modes:
+        pieces = [p for p, _ in rows[mode][1:]]
+        result[mode] = {p: float(np.median([r[p] for r in pieces])) for p in PIECES}
+        result[mode]["floor"] = float(np.median(floors[1:]))
+    return result
 
 
 def main():
@@ -97,15 +162,17 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
     limit_blas(None)
+    modes = available_modes()
     head = ["floor", *PIECES, "elem", "total", "tot/fl", "budget", "target"]
-    print("µs per batch (medians)\n" + "workload" + "".join(f"{h:>9}" for h in head))
+    print("µs per batch (medians)")
+    print(f"{'workload':<9}{'accel':<6}" + "".join(f"{h:>9}" for h in head))
     for name in args.workloads:
-        r = breakdown(name, args.repeats)
-        total = sum(r[p] for p in PIECES)
-        values = [r["floor"], *(r[p] for p in PIECES), r["fwd+bwd"] - r["floor"]]
-        values += [total, total / r["floor"], (TARGETS[name] - 1) * r["floor"]]
-        cells = "".join(f"{v:>9.2f}" if v < 10 else f"{v:>9.0f}" for v in values)
-        print(f"{name:<8}{cells}{TARGETS[name]:>9.2f}", flush=True)
+        for mode, r in breakdown(name, args.repeats, modes).items():
+            total = sum(r[p] for p in PIECES)
+            values = [r["floor"], *(r[p] for p in PIECES), r["fwd+bwd"] - r["floor"]]
+            values += [total, total / r["floor"], (TARGETS[name] - 1) * r["floor"]]
+            cells = "".join(f"{v:>9.2f}" if v < 10 else f"{v:>9.0f}" for v in values)
+            print(f"{name:<9}{mode:<6}{cells}{TARGETS[name]:>9.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,35 +1,46 @@
 """How long does one training epoch take, against scikit-learn and a GEMM floor?
 
-For each workload, in one run: seconds per epoch of ManualMLPClassifier, of
-scikit-learn's MLPClassifier with identical parameters (sgd, Nesterov momentum
-0.9, η₀ = 0.01, same batch size and seed, exactly ``--epochs`` epochs), and of
-the *floor*: only the matrix products one epoch of forward + backward needs
-(per batch and layer a@W, aᵀ@z̄, and z̄@Wᵀ except for the first layer) into
-preallocated arrays. Also the peak traced memory of each fit (tracemalloc, in a
-separate fit) and the final training accuracy. Run::
+For each workload, in one run: seconds per epoch of ManualMLPClassifier with
+the fused kernels off (the numpy reference, ``accelerate=False``) and on
+(``accelerate=True``, the ``fast`` extra), of scikit-learn's MLPClassifier
+with identical parameters (sgd, Nesterov momentum 0.9, η₀ = 0.01, same batch
+size and seed, exactly ``--epochs`` epochs), and of the *floor*: only the
+matrix products one epoch of forward + backward needs (per batch and layer
+a@W, aᵀ@z̄, and z̄@Wᵀ except for the first layer) into preallocated arrays.
+Also the peak traced memory of each fit (tracemalloc, in a separate fit) and
+the final training accuracy. The script runs on OpenBLAS's native kernel: it
+re-executes itself without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (see
+``native_blas.py``) and prints what threadpoolctl reports. Run::
 
     python benchmarks/bench_epoch.py                  # W1-W5, see README
     python benchmarks/bench_epoch.py --workloads W1 W3 --repeats 5
     python benchmarks/bench_epoch.py --scaling        # ours as n and width grow
+    python benchmarks/bench_epoch.py --first-fit      # fresh processes, iris
     python benchmarks/bench_epoch.py --quick          # smoke test, a few seconds
 
-Sample output (2-core AMD EPYC VM, OpenBLAS 0.3.31 with 2 threads, numpy 2.4.6,
-scikit-learn 1.9.1, skmanualnet f91a2cc, 2026-11-24; see benchmarks/README.md)::
+Sample output (2-core AMD EPYC VM, see benchmarks/README.md for the machine,
+the versions and the full results)::
 
-    workload      n  ep  ours/s  sklearn/s  floor/s  ours/sk  ours/fl  MiB-ours  MiB-sk
-    W1         1797  20  0.0029     0.0058   0.0011     0.51     2.62       0.9     0.9
-    W2        60000   3  0.8731     1.0098   0.5847     0.86     1.49      11.1    12.4
-    W3        20000   5  0.0800     0.1927   0.0350     0.42     2.26       1.5     1.5
-    W4        60000   3  0.6463     0.7871   0.3344     0.83     1.91       6.9     6.9
-    W5        60000   3  0.5187     0.8058   0.7052     0.65     0.72      11.4    11.4
+    workload      n  ep  sklearn/s  floor/s   off/s    on/s  off/fl  on/fl  sk/on ...
+    W2        60000   3     0.6410   0.3610  0.6050  0.4100    1.68   1.14   1.56 ...
 
-(the accuracy columns are cut here: 0.9794, 0.9424, 0.9625, 0.9425 and 0.1757
-for ours, the same for sklearn except 0.9423 on W4). For W5 the floor is the
-*dense* GEMM floor.
+(cut here: then the peak MiB of each fit, off, on and sklearn, and the
+training accuracy of each).
 """
+
+# ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
+if __name__ == "__main__":  # OpenBLAS reads its settings once, when numpy loads it
+    from native_blas import reexec_without_overrides
+
+    reexec_without_overrides()
 
 import argparse
 import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -43,7 +54,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier
+from skmanualnet import ManualMLPClassifier, config_context
+from skmanualnet._accelerate import numba_installed
+
+try:  # run as a script: python benchmarks/bench_epoch.py
+    from native_blas import environment_line
+except ModuleNotFoundError:  # imported as benchmarks.bench_epoch (the docs)
+    from .native_blas import environment_line
 
 #: name -> data set and model shape; ``epochs`` is the default number per fit.
 W2 = dict(data="synth", n=60000, d=784, k=10, hidden=(256,), batch=200, epochs=3)
@@ -54,6 +71,8 @@ WORKLOADS = {
     "W4": {**W2, "dtype": np.float32},
     "W5": {**W2, "density": 0.05},  # scipy CSR, 95 % of the entries zeroed
 }
+#: the two ways ours runs: ``accelerate`` off (numpy reference) and on (fused)
+MODES = {"off": False, "on": True}
 
 
 @cache
@@ -119,21 +138,23 @@ class GemmFloor:
                     np.dot(z_bar, self.W[l].T, out=self.a_bar[l - 1][:m])
 
 
-def fit_time(model, X, y):
+def fit_time(model, X, y, accelerate=False):
     """Seconds per epoch of one fit."""
     gc.collect()
-    start = time.perf_counter()
-    model.fit(X, y)
-    return (time.perf_counter() - start) / model.n_iter_
+    with config_context(accelerate=accelerate):
+        start = time.perf_counter()
+        model.fit(X, y)
+        return (time.perf_counter() - start) / model.n_iter_
 
 
-def peak_mib(model, X, y):
+def peak_mib(model, X, y, accelerate=False):
     """Peak memory traced during one fit, in MiB."""
     gc.collect()
-    tracemalloc.start()
-    model.fit(X, y)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    with config_context(accelerate=accelerate):
+        tracemalloc.start()
+        model.fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
     return peak / 2**20
 
 
@@ -142,16 +163,25 @@ def touch_memory(gib):
     np.ones(int(gib * 2**30) // 8).fill(2.0)
 
 
+def available_modes():
+    """off, and on when numba (the ``fast`` extra) is installed."""
+    return {k: v for k, v in MODES.items() if v is False or numba_installed()}
+
+
 def bench_workload(cfg, epochs, repeats):
     X, y = make_data(cfg)
-    ours, theirs = make_models(cfg, epochs)
+    modes = available_modes()
+    ours = {mode: make_models(cfg, epochs)[0] for mode in modes}
+    theirs = make_models(cfg, epochs)[1]
     floor = GemmFloor(X, cfg, len(np.unique(y)))
-    for model in make_models(cfg, 1):  # warm-up
-        model.fit(X, y)
+    for flag in modes.values():  # warm-up (and the kernels' loading)
+        fit_time(make_models(cfg, 1)[0], X, y, flag)
+    make_models(cfg, 1)[1].fit(X, y)
     floor.epoch()
-    times = {"ours": [], "sklearn": [], "floor": []}
+    times = {**{mode: [] for mode in modes}, "sklearn": [], "floor": []}
     for _ in range(repeats):  # interleaved, so that noise hits all columns alike
-        times["ours"].append(fit_time(ours, X, y))
+        for mode, flag in modes.items():
+            times[mode].append(fit_time(ours[mode], X, y, flag))
         times["sklearn"].append(fit_time(theirs, X, y))
         start = time.perf_counter()
         for _ in range(epochs):
@@ -159,17 +189,20 @@ def bench_workload(cfg, epochs, repeats):
         times["floor"].append((time.perf_counter() - start) / epochs)
     row = {key: float(np.median(t)) for key, t in times.items()}
     # ratios per repeat, then the median: neighbours in time share the noise
-    ours_t = np.array(times["ours"])
-    row["vs_sk"] = float(np.median(ours_t / times["sklearn"]))
-    row["vs_floor"] = float(np.median(ours_t / times["floor"]))
-    row["acc_ours"], row["acc_sk"] = ours.score(X, y), theirs.score(X, y)
-    memory_models = make_models(cfg, epochs)
-    row["mem_ours"], row["mem_sk"] = (peak_mib(m, X, y) for m in memory_models)
+    for mode in modes:
+        ours_t = np.array(times[mode])
+        row[f"{mode}/fl"] = float(np.median(ours_t / times["floor"]))
+        row[f"sk/{mode}"] = float(np.median(np.array(times["sklearn"]) / ours_t))
+        row[f"acc-{mode}"] = ours[mode].score(X, y)
+        row[f"MiB-{mode}"] = peak_mib(make_models(cfg, epochs)[0], X, y, modes[mode])
+    row["acc-sk"] = theirs.score(X, y)
+    row["MiB-sk"] = peak_mib(make_models(cfg, epochs)[1], X, y)
     return row
 
 
 def limit_blas(threads):
     """Print the BLAS libraries in use; cap their threads if ``threads`` is set."""
+    print(environment_line())
     try:
         from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
@@ -186,11 +219,27 @@ def limit_blas(threads):
                 f"BLAS: {lib['internal_api']} {lib['version']} {lib['architecture']}, "
                 f"{lib['num_threads']} threads ({Path(lib['filepath']).parent.name})"
             )
+    if numba_installed():
+        import numba
+
+        print(f"accelerator: numba {numba.__version__}")
+    else:
+        print("accelerator: numba not installed, the 'on' columns are left out")
+
+
+COLUMNS = {  # column -> (width, format)
+    "sklearn": (10, ".4f"), "floor": (9, ".4f"), "off": (8, ".4f"), "on": (8, ".4f"),
+    "off/fl": (8, ".2f"), "on/fl": (7, ".2f"), "sk/off": (7, ".2f"),
+    "sk/on": (7, ".2f"), "MiB-off": (8, ".1f"), "MiB-on": (7, ".1f"),
+    "MiB-sk": (7, ".1f"), "acc-off": (8, ".4f"), "acc-on": (7, ".4f"),
+    "acc-sk": (7, ".4f"),
+}  # fmt: skip
 
 
 def main_table(args):
-    head = "  ours/s  sklearn/s  floor/s  ours/sk  ours/fl  MiB-ours  MiB-sk"
-    print(f"{'workload':<8}{'n':>7}{'ep':>4}" + head + "  acc-ours  acc-sk")
+    header = {"sklearn": "sklearn/s", "floor": "floor/s", "off": "off/s", "on": "on/s"}
+    print(f"{'workload':<8}{'n':>7}{'ep':>4}", end="")
+    print("".join(f"{header.get(c, c):>{w}}" for c, (w, _) in COLUMNS.items()))
     for name in args.workloads:
         cfg = dict(WORKLOADS[name])
         epochs = args.epochs or cfg["epochs"]
@@ -198,13 +247,11 @@ def main_table(args):
             cfg["n"] = max(cfg["n"] // 20, min(cfg["n"], 2000))
             epochs = 2
         r = bench_workload(cfg, epochs, args.repeats)
-        print(
-            f"{name:<8}{cfg['n']:>7}{epochs:>4}{r['ours']:>8.4f}{r['sklearn']:>11.4f}"
-            f"{r['floor']:>9.4f}{r['vs_sk']:>9.2f}{r['vs_floor']:>9.2f}"
-            f"{r['mem_ours']:>10.1f}{r['mem_sk']:>8.1f}"
-            f"{r['acc_ours']:>10.4f}{r['acc_sk']:>8.4f}",
-            flush=True,
-        )
+        cells = [
+            f"{r[c]:>{w}{f}}" if c in r else f"{'-':>{w}}"
+            for c, (w, f) in COLUMNS.items()
+        ]
+        print(f"{name:<8}{cfg['n']:>7}{epochs:>4}" + "".join(cells), flush=True)
 
 
 def scaling_table(args):
@@ -215,19 +262,75 @@ def scaling_table(args):
     widths = [32, 64] if args.quick else [32, 64, 128, 256]
     cases = [dict(n=n) for n in n_values]
     cases += [dict(n=n_values[-2], hidden=(w,) * 3) for w in widths]
-    head = f"{'s/epoch':>9}{'us/sample':>11}{'peak MiB':>10}{'X MiB':>8}"
-    print(f"{'n':>7}  {'hidden':<16}" + head)
+    modes = available_modes()
+    head = "".join(f"{f's/ep-{m}':>10}{f'us/smp-{m}':>11}" for m in modes)
+    print(f"{'n':>7}  {'hidden':<16}" + head + f"{'peak MiB':>10}{'X MiB':>8}")
     for case in cases:
         cfg = {**base, **case}
         X, y = make_data(cfg)
-        ours = make_models(cfg, epochs)[0]
-        ours.set_params(max_iter=1).fit(X, y)  # warm-up
-        ours.set_params(max_iter=epochs)
-        t = float(np.median([fit_time(ours, X, y) for _ in range(args.repeats)]))
-        mem = peak_mib(ours, X, y)
+        cells = ""
+        for flag in modes.values():
+            ours = make_models(cfg, 1)[0]
+            fit_time(ours, X, y, flag)  # warm-up
+            ours.set_params(max_iter=epochs)
+            t = float(
+                np.median([fit_time(ours, X, y, flag) for _ in range(args.repeats)])
+            )
+            cells += f"{t:>10.4f}{1e6 * t / cfg['n']:>11.2f}"
+        mem = peak_mib(ours, X, y, flag)
         print(
-            f"{cfg['n']:>7}  {cfg['hidden']!s:<16}{t:>9.4f}"
-            f"{1e6 * t / cfg['n']:>11.2f}{mem:>10.2f}{X.nbytes / 2**20:>8.2f}",
+            f"{cfg['n']:>7}  {cfg['hidden']!s:<16}{cells}{mem:>10.2f}"
+            f"{X.nbytes / 2**20:>8.2f}",
+            flush=True,
+        )
+
+
+FIRST_FIT = """
+import json, resource, sys, time, warnings
+start = time.perf_counter()
+import skmanualnet
+from sklearn.datasets import load_iris
+imported = time.perf_counter()
+X, y = load_iris(return_X_y=True)
+warnings.simplefilter("ignore")
+loaded = time.perf_counter()
+skmanualnet.ManualMLPClassifier().fit(X, y)
+done = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(dict(import_s=imported - start, fit_s=done - loaded,
+                      numba="numba" in sys.modules, rss_mib=rss)))
+"""
+
+
+def first_fit(setting, cache_dir):
+    """One fresh process: import, then the first fit (iris, default model)."""
+    env = {**os.environ, "SKMANUALNET_ACCELERATE": setting}
+    if cache_dir is not None:
+        env["NUMBA_CACHE_DIR"] = cache_dir
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FIT], env=env, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
+def first_fit_table(args):
+    """Time to the first fit in a fresh process, iris, the default model."""
+    cases = {"off (0)": ("0", None), "auto": ("auto", None)}
+    if numba_installed():
+        cases["on (1), cached"] = ("1", None)
+        cases["on (1), cold cache"] = ("1", "fresh")
+    print(f"{'accelerate':<20}{'import s':>10}{'fit s':>8}{'numba':>7}{'RSS MiB':>9}")
+    first_fit("1" if numba_installed() else "0", None)  # the on-disk cache, filled
+    for label, (setting, cache_dir) in cases.items():
+        runs = []
+        for _ in range(args.repeats):
+            with tempfile.TemporaryDirectory() as fresh:
+                runs.append(first_fit(setting, fresh if cache_dir else None))
+        row = {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
+        print(
+            f"{label:<20}{row['import_s']:>10.3f}{row['fit_s']:>8.3f}"
+            f"{'yes' if row['numba'] else 'no':>7}{row['rss_mib']:>9.0f}",
             flush=True,
         )
 
@@ -239,6 +342,7 @@ def main():
     parser.add_argument("--epochs", type=int, help="epochs per fit (default: each's)")
     parser.add_argument("--quick", action="store_true", help="tiny smoke-test run")
     parser.add_argument("--scaling", action="store_true", help="print scaling table")
+    parser.add_argument("--first-fit", action="store_true", help="time to first fit")
     parser.add_argument("--touch-gib", type=float, default=2.0)
     parser.add_argument("--threads", type=int, help="cap BLAS threads (all columns)")
     args = parser.parse_args()
@@ -246,6 +350,8 @@ def main():
         args.repeats, args.touch_gib = 1, min(args.touch_gib, 0.25)
     warnings.simplefilter("ignore", ConvergenceWarning)
     limit_blas(args.threads)
+    if args.first_fit:
+        return first_fit_table(args)
     touch_memory(args.touch_gib)
     if args.scaling:
         scaling_table(args)

@@ -1,6 +1,7 @@
 """skmanualnet: scikit-learn MLPs trained by hand-derived back-propagation."""
 
 from ._classifier import ManualMLPClassifier
+from ._config import config_context, get_config, set_config
 from ._display import TrainingCurveDisplay
 from ._divergence import DivergenceError
 from ._gradcheck import check_gradients
@@ -17,7 +18,10 @@ __all__ = [
     "ManualMLPRegressor",
     "TrainingCurveDisplay",
     "check_gradients",
+    "config_context",
+    "get_config",
     "register_onnx_converter",
+    "set_config",
     "to_onnx",
     "trace_step",
     "__version__",

@@ -13,8 +13,8 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from ._accelerate import batch_training
 from ._divergence import DivergenceError, DivergenceGuard
-from ._network import loss_and_gradient
 from ._warnings import warn
 from ._workspace import Batches, Workspace
 
@@ -70,6 +70,7 @@ def run_epochs(
     batches = Batches(X, T, s, settings.batch_size)
     ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
+    training = batch_training(network, optimizer, n_samples, settings.max_epochs)
     order, guard, history = np.arange(n_samples), DivergenceGuard(), History()
     stopping.start(theta)
     try:
@@ -80,8 +81,8 @@ def run_epochs(
                 random_state.shuffle(order)
             np.copyto(epoch_start, theta)
             try:
-                loss = _epoch(theta, grad, network, batches, order, ws, optimizer,
-                              guard, settings, history.n_iter + 1)  # fmt: skip
+                loss = _epoch(theta, grad, training, batches, order, ws, guard,
+                              settings, history.n_iter + 1)  # fmt: skip
             except DivergenceError as error:
                 np.copyto(theta, epoch_start)
                 error.history = history
@@ -108,9 +109,13 @@ def run_epochs(
     return history
 
 
-def _epoch(theta, grad, network, batches, order, ws, optimizer, guard, settings,
-           epoch):  # fmt: skip
-    """One pass over the shuffled rows; returns the mean batch loss per sample."""
+def _epoch(theta, grad, training, batches, order, ws, guard, settings, epoch):
+    """One pass over the shuffled rows; returns the mean batch loss per sample.
+
+    ``training`` (from :func:`~skmanualnet._accelerate.batch_training`) runs
+    each batch's passes and step, on the numpy reference or the fused kernels.
+    """
+    optimizer = training.optimizer
     accumulated_loss, n_samples = 0.0, len(order)
     for batch in gen_batches(n_samples, settings.batch_size):
         rows = order[batch] if settings.shuffle else batch
@@ -118,11 +123,11 @@ def _epoch(theta, grad, network, batches, order, ws, optimizer, guard, settings,
         if s_b is not None and not s_b.any():
             continue  # a batch whose weights are all 0 has no gradient
         # forward and backward
-        loss = loss_and_gradient(theta, grad, network, X_b, T_b, s_b, ws)
+        loss = training.loss_and_gradient(theta, grad, X_b, T_b, s_b, ws)
         guard.check_loss(loss, epoch, optimizer.learning_rate)
         accumulated_loss += loss * (batch.stop - batch.start)
         # update
-        optimizer.step(theta, grad)
+        training.step(theta, grad)
     guard.check_weights(theta, epoch, optimizer.learning_rate)
     return accumulated_loss / n_samples
 

@@ -142,7 +142,7 @@ class Adam(_Scratch):
         ``grad`` is used as scratch: it holds the step taken afterwards.
         """
         b1, b2, scratch, step = self.beta_1, self.beta_2, self._scratch, grad
-        self.t += 1
+        learning_rate = self.advance()
         self.v *= b2
         np.square(grad, out=scratch)
         scratch *= 1 - b2
@@ -150,15 +150,21 @@ class Adam(_Scratch):
         self.m *= b1
         grad *= 1 - b1
         self.m += grad
-        # η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ): the bias corrections of m and v
+        np.sqrt(self.v, out=scratch)
+        scratch += self.epsilon
+        np.multiply(self.m, -learning_rate, out=step)
+        step /= scratch
+        theta += step
+
+    def advance(self):
+        """t ← t + 1 and η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ): the step size of step t,
+        the bias corrections of m and v folded in (kept as ``learning_rate``)."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        np.sqrt(self.v, out=scratch)
-        scratch += self.epsilon
-        np.multiply(self.m, -self.learning_rate, out=step)
-        step /= scratch
-        theta += step
+        return self.learning_rate
 
     def epoch_end(self, samples_seen):
         """Adam has no epoch-level schedule."""

@@ -1,4 +1,4 @@
-"""The benchmark script runs (on tiny workloads) and prints its table."""
+"""The benchmark scripts run (on tiny workloads), on the native BLAS kernel."""
 
 import os
 import subprocess
@@ -8,41 +8,83 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: a kernel no machine here would pick by itself (threadpoolctl reports "Katmai")
+OVERRIDES = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_L2_SIZE": "262144"}
 
 
-def _run(script, *args):
-    """The benchmark script's output, run with warnings as errors."""
+def run_script(name, *args):
+    """The script's stdout, run with the BLAS overrides set and warnings as errors."""
+    env = {**os.environ, "PYTHONWARNINGS": "error", **OVERRIDES}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        [sys.executable, str(ROOT / "benchmarks" / name), *args],
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "PYTHONWARNINGS": "error"},
+        env=env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    return result.stdout
 
 
-def test_bench_epoch_quick_run_prints_a_row_per_workload():
-    result = _run("bench_epoch.py", "--quick")
-    rows = [line.split()[0] for line in result.stdout.splitlines() if line[:1] == "W"]
-    assert rows == ["W1", "W2", "W3", "W4", "W5"], result.stdout
+def assert_on_the_native_kernel(stdout):
+    """The script re-executed itself without the overrides, and says so."""
+    assert (
+        "BLAS environment: unset for this run: OPENBLAS_CORETYPE=Prescott "
+        "OPENBLAS_L2_SIZE=262144" in stdout
+    ), stdout
+    blas = [line for line in stdout.splitlines() if line.startswith("BLAS: ")]
+    assert blas, stdout
+    assert not any("Katmai" in line or "Prescott" in line for line in blas), blas
 
 
-def test_bench_breakdown_pieces_add_up_to_the_total():
-    result = _run("bench_breakdown.py", "--workloads", "W1", "W3", "--repeats", "1")
-    rows = [line.split() for line in result.stdout.splitlines() if line[:1] == "W"]
-    assert [row[0] for row in rows] == ["W1", "W3"], result.stdout
+def test_bench_epoch_quick_run_prints_a_row_per_workload_on_and_off():
+    stdout = run_script("bench_epoch.py", "--quick")
+    assert_on_the_native_kernel(stdout)
+    lines = stdout.splitlines()
+    (header,) = [line.split() for line in lines if line.startswith("workload")]
+    rows = [line.split() for line in lines if line[:1] == "W"]
+    assert [row[0] for row in rows] == ["W1", "W2", "W3", "W4", "W5"], stdout
+    for column in ("off/s", "on/s", "off/fl", "on/fl", "sk/on", "MiB-on", "acc-on"):
+        assert column in header
+    for row in rows:
+        assert len(row) == len(header)
+        cells = dict(zip(header, row, strict=True))
+        on, off, sk = (float(cells[c]) for c in ("on/s", "off/s", "sklearn/s"))
+        assert float(cells["sk/on"]) == pytest.approx(sk / on, rel=0.05, abs=0.01)
+        assert off > 0 and on > 0
+        # the same model both ways: the same training accuracy
+        assert cells["acc-on"] == cells["acc-off"]
+
+
+def test_bench_breakdown_pieces_add_up_to_the_total_on_and_off():
+    stdout = run_script(
+        "bench_breakdown.py", "--workloads", "W1", "W3", "--repeats", "1"
+    )
+    assert_on_the_native_kernel(stdout)
+    rows = [line.split() for line in stdout.splitlines() if line[:1] == "W"]
+    assert [row[:2] for row in rows] == [
+        ["W1", "off"], ["W1", "on"], ["W3", "off"], ["W3", "on"]
+    ], stdout  # fmt: skip
     for row in rows:  # printed values are rounded: ±0.5 µs each at worst
-        floor, gather, fwd_bwd, l2, step, elem, total = map(float, row[1:8])
+        floor, gather, fwd_bwd, l2, step, elem, total = map(float, row[2:9])
         assert total == pytest.approx(gather + fwd_bwd + l2 + step, abs=2.5)
         assert elem == pytest.approx(fwd_bwd - floor, abs=1.5)
-        assert float(row[8]) == pytest.approx(total / floor, rel=0.05)
+        assert float(row[9]) == pytest.approx(total / floor, rel=0.05)
+
+
+def test_bench_epoch_first_fit_runs_fresh_processes():
+    stdout = run_script("bench_epoch.py", "--first-fit", "--repeats", "1")
+    assert_on_the_native_kernel(stdout)
+    rows = {line[:20].strip(): line[20:].split() for line in stdout.splitlines()[4:]}
+    assert rows["off (0)"][2] == "no" and rows["auto"][2] == "no"  # numba imported?
+    assert rows["on (1), cached"][2] == rows["on (1), cold cache"][2] == "yes"
 
 
 def test_bench_defaults_prints_a_scaled_and_an_unscaled_table():
-    result = _run("bench_defaults.py", "--datasets", "iris", "wine", "--seeds", "1")
-    lines = result.stdout.splitlines()
+    stdout = run_script(
+        "bench_defaults.py", "--datasets", "iris", "wine", "--seeds", "1"
+    )
+    lines = stdout.splitlines()
     titles = [i for i, line in enumerate(lines) if line.startswith(("scaled", "unsc"))]
     assert [lines[i].split(":")[0] for i in titles] == ["scaled", "unscaled"]
     for i in titles:

@@ -1,0 +1,91 @@
+"""The epoch loop's batch step on the fused kernels, chosen once per call.
+
+:class:`FusedTraining` has the reference step's interface
+(``_accelerate.ReferenceTraining``): ``loss_and_gradient`` then ``step``. It
+picks, for the network and optimizer at hand, the kernel of each hidden
+layer's activation, of the output head and of the optimizer; what has no
+kernel runs the numpy reference.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._network import l2_gradient
+from .._optimizers import SGD, Adam
+from . import _heads, _layers
+from ._pass import loss_and_gradient
+from ._update import adam_update, sgd_update
+
+
+@dataclass(frozen=True)
+class FusedKernels:
+    """Per hidden layer its (forward, backward) kernels, and the head's kernel;
+    None where the numpy reference runs instead."""
+
+    forward: tuple
+    backward: tuple
+    head: object
+
+    @classmethod
+    def of(cls, network):
+        """The kernels that exist for ``network``'s activations and head."""
+        pairs = [_layers.KERNELS.get(a.name, (None, None)) for a in network.activations]
+        return cls(
+            forward=tuple(f for f, _ in pairs),
+            backward=tuple(b for _, b in pairs),
+            head=_heads.KERNELS.get(type(network.head)),
+        )
+
+
+def sgd_step(optimizer, theta, grad, n_weights, decay):
+    """W̄ += (α/Σs) W and ``optimizer``'s SGD step, fused."""
+    cast = theta.dtype.type
+    sgd_update(theta, grad, optimizer.carried, n_weights, cast(decay),
+               cast(optimizer.learning_rate), cast(optimizer.momentum),
+               bool(optimizer.nesterov))  # fmt: skip
+
+
+def adam_step(optimizer, theta, grad, n_weights, decay):
+    """W̄ += (α/Σs) W and ``optimizer``'s Adam step, fused."""
+    cast, b1, b2 = theta.dtype.type, optimizer.beta_1, optimizer.beta_2
+    neg_lr_t = -float(optimizer.advance())
+    betas = (cast(b1), cast(1 - b1), cast(b2), cast(1 - b2))
+    adam_update(theta, grad, optimizer.m, optimizer.v, n_weights, cast(decay),
+                neg_lr_t, betas, cast(optimizer.epsilon))  # fmt: skip
+
+
+#: optimizer class -> its fused step
+STEPS = {SGD: sgd_step, Adam: adam_step}
+
+
+class FusedTraining:
+    """Batches of ``network`` trained by ``optimizer`` on the fused kernels."""
+
+    def __init__(self, network, optimizer):
+        self.network, self.optimizer = network, optimizer
+        self.kernels = FusedKernels.of(network)
+        self._step = STEPS.get(type(optimizer))
+        self._weight_sum = None  # Σs of the batch whose gradient is in grad
+        self._scratch = None  # for an optimizer without a kernel
+
+    def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws):
+        """L(θ) of the batch; ``grad`` gets the data term's gradient (the
+        penalty's is added by :meth:`step`, which must follow)."""
+        loss, self._weight_sum = loss_and_gradient(
+            theta, grad, self.network, X, T, sample_weight, ws, self.kernels
+        )
+        return loss
+
+    def step(self, theta, grad):
+        """The penalty's gradient and the optimizer's step on θ, in one pass."""
+        network, layout = self.network, self.network.layout
+        decay = network.alpha / self._weight_sum
+        if self._step is None:  # an optimizer without a kernel: the reference
+            W, W_bar = layout.weights(theta), layout.weights(grad)
+            if self._scratch is None:
+                self._scratch = np.empty_like(W)
+            l2_gradient(W_bar, W, network.alpha, self._weight_sum, self._scratch)
+            self.optimizer.step(theta, grad)
+        else:
+            self._step(self.optimizer, theta, grad, layout.n_coef, decay)
