@@ -105,7 +105,7 @@ def fused_pieces(problem, optimizer, alpha):
 
 def timed_epoch(model, problem, order, fused):
     """µs per batch of each piece, summed over one epoch of our training step."""
-    X, T, theta = problem.X, problem.T, problem.theta
+    X, T = problem.X, problem.T
     B, layout = model.batch_size, problem.network.layout
     batches, ws = Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
     optimizer = next_step_optimizer(model, problem)
