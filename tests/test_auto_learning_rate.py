@@ -168,4 +168,6 @@ def test_training_on_raw_digits_is_not_chaotic(seed):
     m32, pred_32, proba_32 = _fit_and_predict(X_tr, y_tr, X_te, np.float32, **params)
     assert m64.n_iter_ == m32.n_iter_
     assert_array_equal(pred_64, pred_32)
-    assert_allclose(proba_64, proba_32, rtol=0, atol=1e-3)
+    # 1e-5 on the numpy reference, 3.4e-3 on the compiled kernels (seed 1),
+    # which round float32 sums in another order; at η₀ = 0.05 it is 0.47-1.0
+    assert_allclose(proba_64, proba_32, rtol=0, atol=1e-2)
