@@ -42,23 +42,13 @@ from skmanualnet._network import l2_gradient, loss_and_gradient
 from skmanualnet._workspace import Batches, Workspace
 
 try:  # run as a script: python benchmarks/bench_breakdown.py
-    from bench_epoch import (
-        WORKLOADS,
-        GemmFloor,
-        available_modes,
-        limit_blas,
-        make_data,
-        make_models,
-    )
+    import bench_epoch
 except ModuleNotFoundError:  # imported as benchmarks.bench_breakdown (the docs)
-    from .bench_epoch import (
-        WORKLOADS,
-        GemmFloor,
-        available_modes,
-        limit_blas,
-        make_data,
-        make_models,
-    )
+    from . import bench_epoch
+
+WORKLOADS, GemmFloor = bench_epoch.WORKLOADS, bench_epoch.GemmFloor
+available_modes, limit_blas = bench_epoch.available_modes, bench_epoch.limit_blas
+make_data, make_models = bench_epoch.make_data, bench_epoch.make_models
 
 #: The speed targets: the most that ours / floor may be, per workload.
 TARGETS = {"W1": 1.6, "W2": 1.2, "W3": 1.6, "W4": 1.25}
