@@ -165,7 +165,7 @@ def clean_blas_environment():
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
-        print("BLAS: unknown (pip install threadpoolctl, or skmanualnet[benchmark])")
+        print('BLAS: unknown (pip install -e ".[benchmark]")')
         return
     for lib in threadpool_info():
         if lib["user_api"] == "blas":

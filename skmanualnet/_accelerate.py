@@ -61,8 +61,8 @@ def batch_training(network, optimizer, n_samples, max_epochs):
             raise ImportError(
                 "accelerate=True (skmanualnet.set_config, or the environment "
                 f"variable SKMANUALNET_ACCELERATE) needs numba, which failed to "
-                f"import: {error}. Install the extra with pip install "
-                "'skmanualnet[fast]', or set accelerate='auto' or False."
+                f"import: {error}. Install the extra from the clone with "
+                "pip install -e \".[fast]\", or set accelerate='auto' or False."
             ) from error
         return ReferenceTraining(network, optimizer)
     return fast.FusedTraining(network, optimizer)

@@ -267,12 +267,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             )
         random_state = problem.random_state
         data, validation = self._split(problem, random_state)
-        params, theta = self.get_params(deep=False), problem.theta
-        lr = resolve_learning_rate(
-            self.learning_rate_init, self.solver, problem.data_scale
-        )
-        optimizer = resume_or_make_optimizer(self._optimizer, params, theta, lr)
-        self._optimizer = optimizer
+        theta = problem.theta
+        optimizer = self._optimizer = self._optimizer_for(problem)
         stopping = self._stopping = self._stopping_rule()
         batch_size, clipped = check_batch_size(self.batch_size, data[0].shape[0])
         if clipped:
@@ -301,6 +297,16 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
                 problem.network.head.trivial_predictor,
                 optimizer.learning_rate_init,
             )
+
+    def _optimizer_for(self, problem):
+        """The fitted optimizer when its settings are unchanged, else a new one
+        for the problem's θ, with η₀ resolved from the problem's data scale."""
+        lr = resolve_learning_rate(
+            self.learning_rate_init, self.solver, problem.data_scale
+        )
+        previous = getattr(self, "_optimizer", None)
+        params = self.get_params(deep=False)
+        return resume_or_make_optimizer(previous, params, problem.theta, lr)
 
     def _stopping_rule(self):
         """The rule of the last call when it watched the training loss and still
@@ -380,9 +386,4 @@ def next_step_optimizer(estimator, problem):
     would use (its fitted state when it would resume), or None for L-BFGS."""
     if estimator.solver not in STOCHASTIC_SOLVERS:
         return None
-    params, theta = estimator.get_params(deep=False), problem.theta
-    lr = resolve_learning_rate(
-        estimator.learning_rate_init, estimator.solver, problem.data_scale
-    )
-    previous = getattr(estimator, "_optimizer", None)
-    return copy.deepcopy(resume_or_make_optimizer(previous, params, theta, lr))
+    return copy.deepcopy(estimator._optimizer_for(problem))

@@ -55,7 +55,7 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6, classes=None)
     problem = problem.in_dtype(np.float64)
     loss_and_grad = full_batch_loss(problem, clip=False)
     theta, layout = problem.theta, problem.network.layout
-    _, analytic = loss_and_grad(theta)
+    analytic = loss_and_grad(theta)[1].copy()
     numeric = np.empty_like(theta)
     for j in range(theta.size):
         saved = theta[j]

@@ -100,14 +100,17 @@ def split_validation(problem, fraction, random_state, stratify, score):
 
 
 def full_batch_loss(problem, clip=True):
-    """θ ↦ (L(θ), ∇L(θ)) on all rows of ``problem``, in θ's dtype (a new
-    gradient array each call)."""
+    """θ ↦ (L(θ), ∇L(θ)) on all rows of ``problem``, in θ's dtype.
+
+    The gradient is written into one buffer, reused by every call (as the
+    workspace is): copy it to keep it past the next call.
+    """
     dtype, network = problem.theta.dtype, problem.network
     ws = Workspace(network.layout.layer_units, problem.X.shape[0], dtype)
     X, T, s = problem.X, problem.T.astype(dtype), problem.sample_weight
+    grad = np.empty_like(problem.theta)
 
     def loss_and_grad(theta):
-        grad = np.empty_like(theta)
         loss = loss_and_gradient(theta, grad, network, X, T, s, ws, clip=clip)
         return loss, grad
 

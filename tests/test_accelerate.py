@@ -159,7 +159,7 @@ def test_on_without_numba_says_what_to_install(monkeypatch):
     X, y = make_task("binary")
     with (
         config_context(accelerate=True),
-        pytest.raises(ImportError, match=r"needs numba.*skmanualnet\[fast\]"),
+        pytest.raises(ImportError, match=r'needs numba.*pip install -e "\.\[fast\]"'),
     ):
         model.fit(X, y)
 
