@@ -9,9 +9,10 @@ per batch is printed next to the GEMM floor's:
 * ``fwd+bwd``: forward and backward pass without the penalty (GEMMs, bias,
   φ and φ′, softmax, loss, z̄, b̄), and ``elem``, that minus the floor: the
   elementwise work and the Python between the products;
-* ``L2``: off, the penalty (α/2Σs)‖W‖² and its gradient; on, the penalty's
-  sum of squares (its gradient is fused into the step);
-* ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step;
+* ``L2``: off, the penalty (α/2Σs)‖W‖² and its gradient; on, nothing (0):
+  both are in the fused step;
+* ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step,
+  which also returns the next batch's ‖W‖²;
 * ``budget``: what the issue's target ratio leaves for everything but the floor.
 
 Like ``bench_epoch.py`` it runs on OpenBLAS's native kernel. Run::
@@ -83,7 +84,7 @@ def reference_pieces(problem, optimizer, alpha):
 
 def fused_pieces(problem, optimizer, alpha):
     """(pass, penalty, step) of the fused kernels, each a function of the batch."""
-    from skmanualnet._fast import FusedKernels, _pass, _training, _update
+    from skmanualnet._fast import FusedKernels, _pass, _training
 
     theta, layout = problem.theta, problem.network.layout
     no_penalty = dataclasses.replace(problem.network, alpha=0.0)
@@ -94,7 +95,7 @@ def fused_pieces(problem, optimizer, alpha):
         _pass.loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws, kernels)
 
     def penalty(X_b, ws):
-        _update.sum_of_squares(theta, layout.n_coef)
+        """Nothing: ‖W‖² comes from the last step, the L2 gradient is in the next."""
 
     def update(X_b):
         step(optimizer, theta, grad, layout.n_coef, alpha / X_b.shape[0])

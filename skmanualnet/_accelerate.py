@@ -1,8 +1,9 @@
 """Which kernels a stochastic fit trains on: the numpy reference or the fused ones.
 
 The epoch loop asks :func:`batch_training` once per call for an object with
-two methods, ``loss_and_gradient`` (forward and backward of one batch) and
-``step`` (the update of θ), and calls nothing else per batch. The reference,
+three methods, ``start_epoch``, ``loss_and_gradient`` (forward and backward
+of one batch) and ``step`` (the update of θ), and calls nothing else per
+batch. The reference,
 :class:`ReferenceTraining`, is the readable numpy code of ``_network`` and
 ``_optimizers``; the fused one comes from ``skmanualnet._fast`` (numba, the
 ``fast`` extra), imported here and only here, at the first fit that uses it.
@@ -25,6 +26,9 @@ class ReferenceTraining:
 
     def __init__(self, network, optimizer):
         self.network, self.optimizer = network, optimizer
+
+    def start_epoch(self):
+        """Nothing to prepare: the reference keeps no state across batches."""
 
     def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws):
         """L(θ) of the batch, and ∇L(θ) into ``grad``."""

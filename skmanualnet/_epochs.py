@@ -116,6 +116,7 @@ def _epoch(theta, grad, training, batches, order, ws, guard, settings, epoch):
     each batch's passes and step, on the numpy reference or the fused kernels.
     """
     optimizer = training.optimizer
+    training.start_epoch()
     accumulated_loss, n_samples = 0.0, len(order)
     for batch in gen_batches(n_samples, settings.batch_size):
         rows = order[batch] if settings.shuffle else batch

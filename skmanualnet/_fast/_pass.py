@@ -65,11 +65,13 @@ def output_loss_and_error(z, b, head, kernel, T, w, buffers, b_bar):
     return kernel(z, b, T, w, log_eps(z.dtype), z_bar, b_bar), z_bar
 
 
-def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels):
+def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
+                      weights_sum_of_squares=None):  # fmt: skip
     """L(θ) for one batch (penalty included), and the data term's ∇ into ``grad``.
 
     ``kernels`` is a :class:`~skmanualnet._fast._training.FusedKernels` of this
-    network.
+    network; ``weights_sum_of_squares`` is Σ W² of θ when known (the fused
+    step returns it), else it is computed here. Returns (L, Σs).
     """
     layout, activations = network.layout, network.activations
     coefs, intercepts = layout.views(theta)
@@ -86,7 +88,9 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels):
         z, intercepts[-1], network.head, kernels.head, T, w, buffers, b_bars[-1]
     )
     if network.alpha:
-        loss += 0.5 * network.alpha * sum_of_squares(theta, layout.n_coef) / weight_sum
+        if weights_sum_of_squares is None:
+            weights_sum_of_squares = sum_of_squares(theta, layout.n_coef)
+        loss += 0.5 * network.alpha * weights_sum_of_squares / weight_sum
     # backward
     for l in range(len(coefs), 0, -1):
         a_prev = X if l == 1 else buffers.a[l - 2]
