@@ -15,10 +15,14 @@ import importlib.util
 from ._config import get_config
 from ._network import loss_and_gradient
 
-#: With ``accelerate="auto"``, a fit is accelerated when its work, max epochs ×
-#: rows × parameters, reaches this: loading numba and the cached kernels costs
-#: about 0.5 s in a fresh process, which the kernels repay at about this size.
-AUTO_MIN_WORK = 1e10
+#: What ``accelerate="auto"`` weighs, as measured on the benchmark machine
+#: (``benchmarks/README.md``): loading numba and the cached kernels in a fresh
+#: process costs about this many seconds, ...
+LOAD_SECONDS = 0.7
+#: ... and the kernels save about this much per batch (the calls they merge) ...
+SAVED_PER_BATCH = 1e-4
+#: ... plus this much per parameter and batch (the passes over θ they merge).
+SAVED_PER_PARAMETER = 2e-9
 
 
 class ReferenceTraining:
@@ -44,18 +48,22 @@ def numba_installed():
     return importlib.util.find_spec("numba") is not None
 
 
-def pays_off(n_samples, n_params, max_epochs):
-    """Whether a fit of this size repays loading the kernels (``"auto"``)."""
-    return max_epochs * n_samples * n_params >= AUTO_MIN_WORK
+def pays_off(n_batches, n_params):
+    """Whether ``n_batches`` batches (at most: max epochs × batches per epoch)
+    of a network of ``n_params`` parameters would repay loading the kernels."""
+    saved = n_batches * (SAVED_PER_BATCH + SAVED_PER_PARAMETER * n_params)
+    return saved >= LOAD_SECONDS
 
 
-def batch_training(network, optimizer, n_samples, max_epochs):
-    """The training step of one call to the epoch loop, as the setting says."""
+def batch_training(network, optimizer, n_samples, settings):
+    """The training step of one call to the epoch loop (``settings``: its
+    :class:`~skmanualnet._epochs.EpochSettings`), as the setting says."""
     setting = get_config()["accelerate"]
     if setting is False:
         return ReferenceTraining(network, optimizer)
+    n_batches = settings.max_epochs * -(-n_samples // settings.batch_size)
     if setting == "auto" and not (
-        pays_off(n_samples, network.layout.size, max_epochs) and numba_installed()
+        pays_off(n_batches, network.layout.size) and numba_installed()
     ):
         return ReferenceTraining(network, optimizer)
     try:

@@ -70,7 +70,7 @@ def run_epochs(
     batches = Batches(X, T, s, settings.batch_size)
     ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
-    training = batch_training(network, optimizer, n_samples, settings.max_epochs)
+    training = batch_training(network, optimizer, n_samples, settings)
     order, guard, history = np.arange(n_samples), DivergenceGuard(), History()
     stopping.start(theta)
     try:

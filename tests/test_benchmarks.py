@@ -78,3 +78,16 @@ def test_bench_epoch_first_fit_runs_fresh_processes():
     rows = {line[:20].strip(): line[20:].split() for line in stdout.splitlines()[4:]}
     assert rows["off (0)"][2] == "no" and rows["auto"][2] == "no"  # numba imported?
     assert rows["on (1), cached"][2] == rows["on (1), cold cache"][2] == "yes"
+
+
+def test_bench_breakdown_ablation_prints_what_each_kernel_buys():
+    stdout = run_script(
+        "bench_breakdown.py", "--ablation", "--workloads", "W3", "--repeats", "1"
+    )
+    assert_on_the_native_kernel(stdout)
+    (row,) = [line for line in stdout.splitlines() if line.startswith("W3")]
+    cells = row.replace("(", " ").replace(")", " ").split()[1:]
+    everything, rest = float(cells[0]), cells[1:]
+    assert len(rest) == 8  # four ablations: time, and its difference to "all"
+    for time_us, bought in zip(rest[::2], rest[1::2], strict=True):
+        assert float(bought) == pytest.approx(float(time_us) - everything, abs=1.5)

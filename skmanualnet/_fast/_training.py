@@ -63,15 +63,19 @@ STEPS = {SGD: sgd_step, Adam: adam_step}
 class FusedTraining:
     """Batches of ``network`` trained by ``optimizer`` on the fused kernels.
 
+    ``kernels`` (default: all that exist for the network) and ``fused_step``
+    choose which kernels run; the rest runs the numpy reference (for tests and
+    for measuring what each kernel buys).
+
     The fused step returns Σ W² of the weights it wrote, which is the next
     batch's penalty: it is kept until then, and computed afresh at the start
     of each epoch (the loop may hand θ to callbacks between epochs).
     """
 
-    def __init__(self, network, optimizer):
+    def __init__(self, network, optimizer, kernels=None, fused_step=True):
         self.network, self.optimizer = network, optimizer
-        self.kernels = FusedKernels.of(network)
-        self._step = STEPS.get(type(optimizer))
+        self.kernels = FusedKernels.of(network) if kernels is None else kernels
+        self._step = STEPS.get(type(optimizer)) if fused_step else None
         self._weight_sum = None  # Σs of the batch whose gradient is in grad
         self._sum_of_squares = None  # Σ W² of θ as the last step left it
         self._scratch = None  # for an optimizer without a kernel
