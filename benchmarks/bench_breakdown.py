@@ -191,12 +191,12 @@ def ablation(name, repeats):
     X, y = make_data(cfg)
     model = make_models(cfg, 1)[0].fit(X, y)
     rng, times = np.random.default_rng(0), {a: [] for a in ABLATIONS}
+    problem = training_problem(model, X, y)  # once: validating copies X
+    layout, B = problem.network.layout, model.batch_size
     for _ in range(repeats + 1):  # the first is a warm-up
         order = rng.permutation(X.shape[0])
         for label, dropped in ABLATIONS.items():
-            problem = training_problem(model, X, y)
-            theta, B = problem.theta, model.batch_size
-            layout = problem.network.layout
+            theta = problem.theta.copy()  # each from the same trained weights
             optimizer = next_step_optimizer(model, theta)
             training = ablated_training(problem.network, optimizer, dropped)
             batches = Batches(problem.X, problem.T, None, B)
