@@ -9,16 +9,24 @@ per batch is printed next to the GEMM floor's:
 * ``fwd+bwd``: forward and backward pass without the penalty (GEMMs, bias,
   φ and φ′, softmax, loss, z̄, b̄), and ``elem``, that minus the floor: the
   elementwise work and the Python between the products;
-* ``L2``: off, the penalty (α/2Σs)‖W‖² and its gradient; on, the penalty's
-  sum of squares (its gradient is fused into the step);
-* ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step;
+* ``L2``: off, the penalty (α/2Σs)‖W‖² and its gradient; on, nothing (0):
+  both are in the fused step;
+* ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step,
+  which also returns the next batch's ‖W‖²;
 * ``budget``: what the speed target, the most that ours / floor may be for the
   workload, leaves for everything but the floor.
+
+``--ablation`` prints instead what each fused kernel buys: µs per training
+batch (gather, passes and step, as the epoch loop runs them) with all
+kernels, with each group of kernels replaced by the numpy reference in turn
+(the update, the hidden layers' bias + φ and φ′ passes, the output head), and
+with none.
 
 Like ``bench_epoch.py`` it runs on OpenBLAS's native kernel. Run::
 
     python benchmarks/bench_breakdown.py                   # W1-W4
     python benchmarks/bench_breakdown.py --workloads W2 --repeats 5
+    python benchmarks/bench_breakdown.py --ablation        # what each kernel buys
 """
 
 # ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
@@ -74,7 +82,7 @@ def reference_pieces(problem, optimizer, alpha):
 
 def fused_pieces(problem, optimizer, alpha):
     """(pass, penalty, step) of the fused kernels, each a function of the batch."""
-    from skmanualnet._fast import FusedKernels, _pass, _training, _update
+    from skmanualnet._fast import FusedKernels, _pass, _training
 
     theta, layout = problem.theta, problem.network.layout
     no_penalty = dataclasses.replace(problem.network, alpha=0.0)
@@ -85,7 +93,7 @@ def fused_pieces(problem, optimizer, alpha):
         _pass.loss_and_gradient(theta, grad, no_penalty, X_b, T_b, None, ws, kernels)
 
     def penalty(X_b, ws):
-        _update.sum_of_squares(theta, layout.n_coef)
+        """Nothing: ‖W‖² comes from the last step, the L2 gradient is in the next."""
 
     def update(X_b):
         step(optimizer, theta, grad, layout.n_coef, alpha / X_b.shape[0])
@@ -145,14 +153,81 @@ def breakdown(name, repeats, modes):
     return result
 
 
+#: ablation -> which kernel groups run the numpy reference instead
+ABLATIONS = {
+    "all": (),
+    "-update": ("update",),
+    "-layers": ("layers",),
+    "-head": ("head",),
+    "none": ("update", "layers", "head"),
+}
+
+
+def ablated_training(network, optimizer, dropped):
+    """A FusedTraining with the ``dropped`` kernel groups on the reference."""
+    from skmanualnet._fast import FusedKernels, FusedTraining
+
+    kernels = FusedKernels.of(network)
+    if "layers" in dropped:
+        none = (None,) * len(kernels.forward)
+        kernels = dataclasses.replace(kernels, forward=none, backward=none)
+    if "head" in dropped:
+        kernels = dataclasses.replace(kernels, head=None)
+    return FusedTraining(network, optimizer, kernels, "update" not in dropped)
+
+
+def ablation(name, repeats):
+    """{ablation: median µs per training batch}, interleaved over ``repeats``."""
+    cfg = WORKLOADS[name]
+    X, y = make_data(cfg)
+    model = make_models(cfg, 1)[0].fit(X, y)
+    rng, times = np.random.default_rng(0), {a: [] for a in ABLATIONS}
+    problem = training_problem(model, X, y)  # once: validating copies X
+    layout, B = problem.network.layout, model.batch_size
+    for _ in range(repeats + 1):  # the first is a warm-up
+        order = rng.permutation(X.shape[0])
+        for label, dropped in ABLATIONS.items():
+            theta = problem.theta.copy()  # each from the same trained weights
+            optimizer = next_step_optimizer(model, problem)
+            training = ablated_training(problem.network, optimizer, dropped)
+            batches = Batches(problem.X, problem.T, None, B)
+            ws, grad = Workspace(layout.layer_units, B, X.dtype), np.empty_like(theta)
+            training.start_epoch()
+            start, n_batches = time.perf_counter(), 0
+            for batch in gen_batches(X.shape[0], B):
+                X_b, T_b, _ = batches.take(order[batch])
+                training.loss_and_gradient(theta, grad, X_b, T_b, None, ws)
+                training.step(theta, grad)
+                n_batches += 1
+            times[label].append(1e6 * (time.perf_counter() - start) / n_batches)
+    return {label: float(np.median(t[1:])) for label, t in times.items()}
+
+
+def ablation_table(args):
+    print("µs per training batch (medians); in brackets, what the kernel buys")
+    print(f"{'workload':<9}" + "".join(f"{a:>16}" for a in ABLATIONS))
+    for name in args.workloads:
+        r = ablation(name, args.repeats)
+        cells = [f"{r['all']:>16.0f}"]
+        cells += [
+            f"{r[a]:>8.0f} ({r[a] - r['all']:>+5.0f})" for a in list(ABLATIONS)[1:]
+        ]
+        print(f"{name:<9}" + "".join(cells), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workloads", nargs="+", choices=TARGETS, default=TARGETS)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--ablation", action="store_true", help="what each kernel buys")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
     limit_blas(None)
     modes = available_modes()
+    if args.ablation:
+        if "on" not in modes:
+            raise SystemExit("--ablation needs numba (pip install -e '.[fast]')")
+        return ablation_table(args)
     head = ["floor", *PIECES, "elem", "total", "tot/fl", "budget", "target"]
     print("µs per batch (medians)")
     print(f"{'workload':<9}{'accel':<6}" + "".join(f"{h:>9}" for h in head))

@@ -18,11 +18,12 @@ re-executes itself without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (see
     python benchmarks/bench_epoch.py --first-fit      # fresh processes, iris
     python benchmarks/bench_epoch.py --quick          # smoke test, a few seconds
 
-Sample output (2-core AMD EPYC VM, see benchmarks/README.md for the machine,
-the versions and the full results)::
+Sample output (2-core AMD EPYC VM, 2026-12-01, see benchmarks/README.md for
+the machine, the versions and the full results)::
 
-    workload      n  ep  sklearn/s  floor/s   off/s    on/s  off/fl  on/fl  sk/on ...
-    W2        60000   3     0.6410   0.3610  0.6050  0.4100    1.68   1.14   1.56 ...
+    workload      n  ep sklearn/s  floor/s   off/s    on/s  off/fl  on/fl sk/off  sk/on
+    W2        60000   3    2.0982   1.1298  1.9234  1.4030    1.70   1.25   1.14   1.50
+    W3        20000   5    0.3333   0.0603  0.1527  0.0889    2.42   1.47   2.24   3.75
 
 (cut here: then the peak MiB of each fit, off, on and sklearn, and the
 training accuracy of each).

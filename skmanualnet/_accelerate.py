@@ -1,8 +1,9 @@
 """Which kernels a stochastic fit trains on: the numpy reference or the fused ones.
 
 The epoch loop asks :func:`batch_training` once per call for an object with
-two methods, ``loss_and_gradient`` (forward and backward of one batch) and
-``step`` (the update of θ), and calls nothing else per batch. The reference,
+three methods, ``start_epoch``, ``loss_and_gradient`` (forward and backward
+of one batch) and ``step`` (the update of θ), and calls nothing else per
+batch. The reference,
 :class:`ReferenceTraining`, is the readable numpy code of ``_network`` and
 ``_optimizers``; the fused one comes from ``skmanualnet._fast`` (numba, the
 ``fast`` extra), imported here and only here, at the first fit that uses it.
@@ -14,10 +15,14 @@ import importlib.util
 from ._config import get_config
 from ._network import loss_and_gradient
 
-#: With ``accelerate="auto"``, a fit is accelerated when its work, max epochs ×
-#: rows × parameters, reaches this: loading numba and the cached kernels costs
-#: about 0.5 s in a fresh process, which the kernels repay at about this size.
-AUTO_MIN_WORK = 1e10
+#: What ``accelerate="auto"`` weighs, as measured on the benchmark machine
+#: (``benchmarks/README.md``): loading numba and the cached kernels in a fresh
+#: process costs about this many seconds, ...
+LOAD_SECONDS = 0.7
+#: ... and the kernels save about this much per batch (the calls they merge) ...
+SAVED_PER_BATCH = 1e-4
+#: ... plus this much per parameter and batch (the passes over θ they merge).
+SAVED_PER_PARAMETER = 2e-9
 
 
 class ReferenceTraining:
@@ -25,6 +30,9 @@ class ReferenceTraining:
 
     def __init__(self, network, optimizer):
         self.network, self.optimizer = network, optimizer
+
+    def start_epoch(self):
+        """Nothing to prepare: the reference keeps no state across batches."""
 
     def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws):
         """L(θ) of the batch, and ∇L(θ) into ``grad``."""
@@ -40,18 +48,22 @@ def numba_installed():
     return importlib.util.find_spec("numba") is not None
 
 
-def pays_off(n_samples, n_params, max_epochs):
-    """Whether a fit of this size repays loading the kernels (``"auto"``)."""
-    return max_epochs * n_samples * n_params >= AUTO_MIN_WORK
+def pays_off(n_batches, n_params):
+    """Whether ``n_batches`` batches (at most: max epochs × batches per epoch)
+    of a network of ``n_params`` parameters would repay loading the kernels."""
+    saved = n_batches * (SAVED_PER_BATCH + SAVED_PER_PARAMETER * n_params)
+    return saved >= LOAD_SECONDS
 
 
-def batch_training(network, optimizer, n_samples, max_epochs):
-    """The training step of one call to the epoch loop, as the setting says."""
+def batch_training(network, optimizer, n_samples, settings):
+    """The training step of one call to the epoch loop (``settings``: its
+    :class:`~skmanualnet._epochs.EpochSettings`), as the setting says."""
     setting = get_config()["accelerate"]
     if setting is False:
         return ReferenceTraining(network, optimizer)
+    n_batches = settings.max_epochs * -(-n_samples // settings.batch_size)
     if setting == "auto" and not (
-        pays_off(n_samples, network.layout.size, max_epochs) and numba_installed()
+        pays_off(n_batches, network.layout.size) and numba_installed()
     ):
         return ReferenceTraining(network, optimizer)
     try:

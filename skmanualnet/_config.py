@@ -74,8 +74,9 @@ def set_config(accelerate=None):
     accelerate : {"auto", True, False}, default=None
         Which kernels stochastic fits (sgd, adam) train on. ``"auto"``: the
         fused compiled kernels of the ``fast`` extra (``pip install -e
-        ".[fast]"`` in a clone, numba) when installed and when the fit's work
-        (epochs × rows × parameters) is large enough to repay loading them;
+        ".[fast]"`` in a clone, numba) when installed and when the fit is large
+        enough (``max_iter`` × batches per epoch, weighted by the network's
+        size) for their expected saving to repay loading them;
         ``True``: those kernels for every such fit, and an ``ImportError`` at
         fit when numba is missing; ``False``: the numpy reference. Fitted
         models agree either way up to floating-point reassociation. None

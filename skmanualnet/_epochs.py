@@ -70,7 +70,7 @@ def run_epochs(
     batches = Batches(X, T, s, settings.batch_size)
     ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
-    training = batch_training(network, optimizer, n_samples, settings.max_epochs)
+    training = batch_training(network, optimizer, n_samples, settings)
     order, guard, history = np.arange(n_samples), DivergenceGuard(), History()
     stopping.start(theta)
     try:
@@ -116,6 +116,7 @@ def _epoch(theta, grad, training, batches, order, ws, guard, settings, epoch):
     each batch's passes and step, on the numpy reference or the fused kernels.
     """
     optimizer = training.optimizer
+    training.start_epoch()
     accumulated_loss, n_samples = 0.0, len(order)
     for batch in gen_batches(n_samples, settings.batch_size):
         rows = order[batch] if settings.shuffle else batch

@@ -128,25 +128,33 @@ def test_auto_accelerates_only_fits_that_repay_loading_the_kernels(monkeypatch):
     pytest.importorskip("numba")
     made = recorded_trainings(monkeypatch)
     with config_context(accelerate="auto"):
-        small_fit()  # 3 epochs × 32 rows × 48 parameters
-        monkeypatch.setattr(accelerate, "AUTO_MIN_WORK", 3 * 32 * 48)
+        small_fit()  # 3 epochs of 1 batch (40 rows) of 4·5 + 5·3 + 5 + 3 parameters
+        saved = 3 * (accelerate.SAVED_PER_BATCH + accelerate.SAVED_PER_PARAMETER * 43)
+        monkeypatch.setattr(accelerate, "LOAD_SECONDS", saved)
+        small_fit()
+        monkeypatch.setattr(accelerate, "LOAD_SECONDS", saved * 1.01)
         small_fit()
     names = [type(t).__name__ for t in made]
-    assert names == ["ReferenceTraining", "FusedTraining"]
+    assert names == ["ReferenceTraining", "FusedTraining", "ReferenceTraining"]
 
 
-def test_auto_threshold_counts_epochs_rows_and_parameters():
-    work = accelerate.AUTO_MIN_WORK
-    assert accelerate.pays_off(int(work), 1, 1)
-    assert not accelerate.pays_off(int(work) - 1, 1, 1)
-    assert accelerate.pays_off(1, 1, int(work))
-    # iris with the default model (150 rows, 803 parameters, 200 epochs): not
-    assert not accelerate.pays_off(150, 803, 200)
+def test_auto_weighs_batches_and_parameters_against_the_load():
+    per_batch, per_param = accelerate.SAVED_PER_BATCH, accelerate.SAVED_PER_PARAMETER
+    load = accelerate.LOAD_SECONDS
+    assert accelerate.pays_off(int(np.ceil(load / per_batch)), 0)
+    assert not accelerate.pays_off(int(load / per_batch) - 1, 0)
+    assert accelerate.pays_off(1, int(np.ceil((load - per_batch) / per_param)))
+    # iris with the default model: 200 epochs of one batch of 150, 803 parameters
+    assert not accelerate.pays_off(200, 803)
+    # digits with the default model: 200 epochs of 9 batches, 7510 parameters
+    assert not accelerate.pays_off(200 * 9, 7510)
+    # MNIST-sized: 200 epochs of 300 batches, 203530 parameters
+    assert accelerate.pays_off(200 * 300, 203530)
 
 
 def test_auto_without_numba_trains_on_the_reference(monkeypatch):
     monkeypatch.setattr(accelerate, "numba_installed", lambda: False)
-    monkeypatch.setattr(accelerate, "AUTO_MIN_WORK", 0)
+    monkeypatch.setattr(accelerate, "LOAD_SECONDS", 0.0)
     made = recorded_trainings(monkeypatch)
     with config_context(accelerate="auto"):
         small_fit()

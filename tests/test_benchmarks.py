@@ -105,3 +105,16 @@ def test_bench_defaults_prints_a_scaled_and_an_unscaled_table():
                 assert eta == 0.05
             else:  # raw iris and wine: RMS of X about 4 and 220
                 assert 0 < eta < 0.02
+
+
+def test_bench_breakdown_ablation_prints_what_each_kernel_buys():
+    stdout = run_script(
+        "bench_breakdown.py", "--ablation", "--workloads", "W3", "--repeats", "1"
+    )
+    assert_on_the_native_kernel(stdout)
+    (row,) = [line for line in stdout.splitlines() if line.startswith("W3")]
+    cells = row.replace("(", " ").replace(")", " ").split()[1:]
+    everything, rest = float(cells[0]), cells[1:]
+    assert len(rest) == 8  # four ablations: time, and its difference to "all"
+    for time_us, bought in zip(rest[::2], rest[1::2], strict=True):
+        assert float(bought) == pytest.approx(float(time_us) - everything, abs=1.5)

@@ -130,6 +130,19 @@ def test_fused_adam_step_is_l2_gradient_then_the_step(dtype):
     assert optimizer.learning_rate == expected.learning_rate
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("solver", [SGD, Adam])
+def test_fused_step_returns_the_new_weights_sum_of_squares(solver, dtype):
+    theta, grad, n_weights = theta_and_grad(dtype)
+    if solver is SGD:
+        optimizer = SGD(theta.size, dtype, 0.05, "constant", 0.9, True, 0.5)
+    else:
+        optimizer = Adam(theta.size, dtype, 0.01, 0.8, 0.99, 1e-6)
+    total = _training.STEPS[solver](optimizer, theta, grad, n_weights, 0.1)
+    expected = np.sum(theta[:n_weights].astype(np.float64) ** 2)
+    assert total == pytest.approx(expected, rel=1e-12)
+
+
 def test_adam_advance_is_the_bias_corrected_step_size():
     optimizer = Adam(3, np.float64, 0.01, 0.8, 0.99, 1e-6)
     for t in (1, 2):
@@ -316,22 +329,39 @@ def test_fused_training_step_is_the_reference_step(solver):
     assert np.abs(theta - problem.theta).max() > 1e-3
 
 
-def test_fused_training_falls_back_for_an_optimizer_without_a_kernel(monkeypatch):
-    monkeypatch.setattr(_training, "STEPS", {})
+def test_fused_training_recomputes_the_penalty_at_each_epoch_start():
+    """θ changed between epochs (a callback may): the carried ‖W‖² is dropped."""
+    problem = problem_of("multiclass", "relu", np.float64)
+    network, X, T = problem.network, problem.X, problem.T.astype(np.float64)
+    ws = Workspace(network.layout.layer_units, X.shape[0], X.dtype)
+    theta, grad = problem.theta.copy(), np.empty_like(problem.theta)
+    optimizer = SGD(theta.size, theta.dtype, 0.1, "constant", 0.9, True, 0.5)
+    training = FusedTraining(network, optimizer)
+    training.start_epoch()
+    training.loss_and_gradient(theta, grad, X, T, None, ws)
+    training.step(theta, grad)
+    theta *= 2.0  # between epochs
+    training.start_epoch()
+    loss = training.loss_and_gradient(theta, grad, X, T, None, ws)
+    expected = loss_and_gradient(theta, np.empty_like(grad), network, X, T, None, ws)
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_fused_training_falls_back_for_an_optimizer_without_a_kernel():
     problem = problem_of("binary", "relu", np.float64)
     network, X, T = problem.network, problem.X, problem.T.astype(np.float64)
     ws = Workspace(network.layout.layer_units, X.shape[0], X.dtype)
     thetas = []
-    for step_kernels in (False, True):
+    for fused_step in (False, True):
         theta, grad = problem.theta.copy(), np.empty_like(problem.theta)
         optimizer = SGD(theta.size, theta.dtype, 0.1, "constant", 0.9, True, 0.5)
-        training = FusedTraining(network, optimizer)
-        if step_kernels:
-            training._step = _training.sgd_step
-        training.loss_and_gradient(theta, grad, X, T, None, ws)
-        training.step(theta, grad)
+        training = FusedTraining(network, optimizer, fused_step=fused_step)
+        for _ in range(2):  # the second loss needs ‖W‖² after a reference step
+            training.loss_and_gradient(theta, grad, X, T, None, ws)
+            training.step(theta, grad)
         thetas.append(theta)
     assert_close(thetas[0], thetas[1], np.float64)
+    assert np.abs(thetas[0] - problem.theta).max() > 1e-3
 
 
 # --- whole fits: accelerated and reference give the same model -----------------

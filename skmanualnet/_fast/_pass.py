@@ -13,7 +13,13 @@ import functools
 import numpy as np
 
 from .._kernels import log_eps, matmul_into
-from .._network import bias_gradient, hidden_error, input_error, weight_gradient
+from .._network import (
+    batch_weights,
+    bias_gradient,
+    hidden_error,
+    input_error,
+    weight_gradient,
+)
 from ._update import sum_of_squares
 
 
@@ -53,23 +59,26 @@ def hidden_backward(a_bar, a, activation, kernel, phi_prime, b_bar):
     return a_bar
 
 
-def output_loss_and_error(z, b, head, kernel, T, w, buffers, b_bar):
+def output_loss_and_error(z, b, head, kernel, T, s, w, buffers, b_bar):
     """(L, Z̄ᴸ) of the logits z + bᴸ, and b̄ᴸ; in one pass per row when fused."""
     z_bar = buffers.z_bar[-1]
-    if kernel is None:
+    if kernel is None:  # the head's own functions, with its own weights
         z += b
-        loss, y = head.loss(z, T, w[:, np.newaxis], buffers.y, buffers.log_y)
-        head.error(y, T, w[:, np.newaxis], out=z_bar)
+        w_head, _ = batch_weights(s, z.shape[0])
+        loss, y = head.loss(z, T, w_head, buffers.y, buffers.log_y)
+        head.error(y, T, w_head, out=z_bar)
         bias_gradient(z_bar, out=b_bar)
         return loss, z_bar
     return kernel(z, b, T, w, log_eps(z.dtype), z_bar, b_bar), z_bar
 
 
-def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels):
+def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
+                      weights_sum_of_squares=None):  # fmt: skip
     """L(θ) for one batch (penalty included), and the data term's ∇ into ``grad``.
 
     ``kernels`` is a :class:`~skmanualnet._fast._training.FusedKernels` of this
-    network.
+    network; ``weights_sum_of_squares`` is Σ W² of θ when known (the fused
+    step returns it), else it is computed here. Returns (L, Σs).
     """
     layout, activations = network.layout, network.activations
     coefs, intercepts = layout.views(theta)
@@ -83,10 +92,20 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels):
                            kernels.forward[l - 1], buffers.z[l - 1])  # fmt: skip
     z = matmul_into(buffers.z[-1], a, coefs[-1])
     loss, z_bar = output_loss_and_error(
-        z, intercepts[-1], network.head, kernels.head, T, w, buffers, b_bars[-1]
+        z,
+        intercepts[-1],
+        network.head,
+        kernels.head,
+        T,
+        sample_weight,
+        w,
+        buffers,
+        b_bars[-1],
     )
     if network.alpha:
-        loss += 0.5 * network.alpha * sum_of_squares(theta, layout.n_coef) / weight_sum
+        if weights_sum_of_squares is None:
+            weights_sum_of_squares = sum_of_squares(theta, layout.n_coef)
+        loss += 0.5 * network.alpha * weights_sum_of_squares / weight_sum
     # backward
     for l in range(len(coefs), 0, -1):
         a_prev = X if l == 1 else buffers.a[l - 2]

@@ -8,9 +8,12 @@ order and its rounding, so that the two agree bit for bit::
     SGD:  v ← μ v − η W̄ ;  W ← W + v, or W ← W + μ v − η W̄ (Nesterov)
     Adam: m ← β₁m + (1−β₁)W̄ ;  v ← β₂v + (1−β₂)W̄² ;  W ← W − η_t m / (√v + ε)
 
-numpy needs 7 passes over θ for this (9 with the penalty); here it is one.
-The scalars come rounded to θ's dtype, as numpy rounds Python floats against
-a float32 array; Adam's η_t is a float64 in the reference, and so it is here.
+Then, while the new W is still in cache, Σ W² for the next batch's penalty
+(α / (2Σs)) ‖W‖², which each update returns. numpy needs 9 passes over θ for
+penalty, gradient and step (writing W̄ back as scratch); here it is one pass,
+which writes only θ and the optimizer's state, and a read of the new W. The
+scalars come rounded to θ's dtype, as numpy rounds Python floats against a
+float32 array; Adam's η_t is a float64 in the reference, and so it is here.
 """
 
 import numpy as np
@@ -31,13 +34,13 @@ def sum_of_squares(theta, n_weights):
 
 
 @njit(inline="always")
-def _sgd_entry(theta, grad, carried, i, g, lr, momentum, nesterov):
+def _sgd_entry(theta, carried, i, g, lr, momentum, nesterov):
     """v = c − ηW̄; W ← W + μv − ηW̄ (Nesterov) or W + v; c ← μv."""
     lr_g = g * lr  # η W̄
     v = carried[i] - lr_g  # v = μ v_old − η W̄, with c = μ v_old
     c = v * momentum  # μ v, carried to the next step
     theta[i] = (theta[i] - lr_g) + c if nesterov else theta[i] + v
-    carried[i], grad[i] = c, lr_g
+    carried[i] = c
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -45,24 +48,24 @@ def sgd_update(theta, grad, carried, n_weights, decay, lr, momentum, nesterov):
     """W̄ += (α/Σs) W, then the SGD step, on every entry of θ in one pass.
 
     ``carried`` holds c = μ v (``SGD.carried``) and is updated; ``grad`` is
-    left holding η W̄, as the numpy step leaves it.
+    read only. Returns Σ W² of the new weights.
     """
     for i in range(n_weights):
         g = grad[i] + theta[i] * decay  # W̄ + (α / Σs) W
-        _sgd_entry(theta, grad, carried, i, g, lr, momentum, nesterov)
+        _sgd_entry(theta, carried, i, g, lr, momentum, nesterov)
     for i in range(n_weights, theta.size):
-        _sgd_entry(theta, grad, carried, i, grad[i], lr, momentum, nesterov)
+        _sgd_entry(theta, carried, i, grad[i], lr, momentum, nesterov)
+    return sum_of_squares(theta, n_weights)
 
 
 @njit(inline="always")
-def _adam_entry(theta, grad, m, v, i, g, neg_lr_t, betas, epsilon):
+def _adam_entry(theta, m, v, i, g, neg_lr_t, betas, epsilon):
     """m ← β₁m + (1−β₁)W̄; v ← β₂v + (1−β₂)W̄²; W ← W − η_t m / (√v + ε)."""
     b1, c1, b2, c2 = betas
     v[i] = v[i] * b2 + (g * g) * c2
     m[i] = m[i] * b1 + g * c1
-    grad[i] = np.float64(m[i]) * neg_lr_t  # −η_t m, rounded to θ's dtype
-    grad[i] /= np.sqrt(v[i]) + epsilon
-    theta[i] += grad[i]
+    step = type(m[i])(np.float64(m[i]) * neg_lr_t)  # −η_t m, in θ's dtype
+    theta[i] += step / (np.sqrt(v[i]) + epsilon)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -70,11 +73,12 @@ def adam_update(theta, grad, m, v, n_weights, decay, neg_lr_t, betas, epsilon):
     """W̄ += (α/Σs) W, then the Adam step, on every entry of θ in one pass.
 
     ``neg_lr_t`` is −η_t = −η √(1 − β₂ᵗ) / (1 − β₁ᵗ) (a float64); ``betas``
-    is (β₁, 1 − β₁, β₂, 1 − β₂); ``m`` and ``v`` are updated and ``grad`` is
-    left holding the step taken.
+    is (β₁, 1 − β₁, β₂, 1 − β₂); ``m`` and ``v`` are updated, ``grad`` is read
+    only. Returns Σ W² of the new weights.
     """
     for i in range(n_weights):
         g = grad[i] + theta[i] * decay  # W̄ + (α / Σs) W
-        _adam_entry(theta, grad, m, v, i, g, neg_lr_t, betas, epsilon)
+        _adam_entry(theta, m, v, i, g, neg_lr_t, betas, epsilon)
     for i in range(n_weights, theta.size):
-        _adam_entry(theta, grad, m, v, i, grad[i], neg_lr_t, betas, epsilon)
+        _adam_entry(theta, m, v, i, grad[i], neg_lr_t, betas, epsilon)
+    return sum_of_squares(theta, n_weights)
