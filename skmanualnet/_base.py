@@ -164,6 +164,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         )
         check_magnitude(X)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
+        check_magnitude(T, "y", X.dtype)
         sample_weight = self._sample_weight(y, sample_weight, X, call)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         head = self._head(encoder)
