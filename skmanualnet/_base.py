@@ -28,6 +28,7 @@ from ._optimizers import resume_or_make_optimizer
 from ._params import (
     check_batch_size,
     check_hidden_layer_sizes,
+    check_network_size,
     check_no_bool_counts,
     data_scale,
     resolve_learning_rate,
@@ -167,6 +168,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         check_magnitude(T, "y", X.dtype)
         sample_weight = self._sample_weight(y, sample_weight, X, call)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
+        check_network_size(self.hidden_layer_sizes, layout, X.dtype)
         head = self._head(encoder)
         if not fresh and head.name != self.out_activation_:
             raise ValueError(

@@ -125,7 +125,12 @@ def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
             "partial_fit; pass a dict {label: weight} instead."
         )
     if isinstance(class_weight, dict):
-        values = np.asarray(list(class_weight.values()), dtype=float)
+        values = _real_numbers(class_weight.values())
+        if values is None:
+            raise ValueError(
+                "class_weight values must be real numbers, one weight per class; "
+                f"got {class_weight!r}."
+            )
         if not (np.isfinite(values).all() and (values >= 0).all()):
             raise ValueError(
                 "class_weight values must be finite and non-negative, got "
@@ -140,6 +145,18 @@ def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
             "at least one sample needs a positive (non-zero) weight."
         )
     return weights
+
+
+def _real_numbers(values):
+    """``values`` as a 1-D float array, or None if they are not all real numbers
+    (complex, strings, None, sequences)."""
+    try:
+        array = np.asarray(list(values))
+    except ValueError:  # ragged sequences
+        return None
+    if array.ndim != 1 or array.dtype.kind not in "biuf":
+        return None
+    return array.astype(float)
 
 
 #: What to do about values too large to train on, per array.
