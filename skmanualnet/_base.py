@@ -33,7 +33,7 @@ from ._params import (
     data_scale,
     resolve_learning_rate,
 )
-from ._problem import TrainingProblem, split_validation
+from ._problem import TrainingProblem, batch_penalty_network, split_validation
 from ._stopping import StoppingRule
 from ._validation import (
     check_finite_outputs,
@@ -106,6 +106,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "early_stopping_metric": [StrOptions({"score", "loss"})],
+        "penalty_scaling": [StrOptions({"batch", "mean_batch"})],
     }
 
     #: ``validate_data`` converts y to numbers (regression) or keeps labels.
@@ -283,9 +284,12 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             verbose=self.verbose,
             warn_at_max=call != "partial_fit",
         )
+        network = batch_penalty_network(
+            problem.network, data, batch_size, self.penalty_scaling
+        )
         try:
             history = run_epochs(
-                data, problem.network, theta, optimizer, stopping, settings,
+                data, network, theta, optimizer, stopping, settings,
                 random_state, callbacks, validation, samples_seen=self.t_,
             )  # fmt: skip
         except DivergenceError as error:

@@ -134,6 +134,18 @@ def unstratifiable(labels, n_val):
     return None
 
 
+def batch_penalty_network(network, data, batch_size, scaling):
+    """The network whose batches of ``batch_size`` rows of ``data = (X, T, s)``
+    divide the penalty by their own Σs (``scaling="batch"``, scikit-learn's
+    convention) or by S̄ = (Σs / n) · B, the weight of a mean full batch, the
+    same for every batch ("mean_batch")."""
+    if scaling == "batch":
+        return network
+    X, _, s = data
+    mean_weight = 1.0 if s is None else float(s.sum()) / X.shape[0]
+    return dataclasses.replace(network, penalty_weight_sum=mean_weight * batch_size)
+
+
 def full_batch_loss(problem, clip=True):
     """θ ↦ (L(θ), ∇L(θ)) on all rows of ``problem``, in θ's dtype.
 

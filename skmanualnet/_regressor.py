@@ -141,6 +141,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        penalty_scaling="batch",
         early_stopping_metric="score",
         loss="squared_error",
         huber_delta=1.0,
@@ -169,6 +170,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.penalty_scaling = penalty_scaling
         self.early_stopping_metric = early_stopping_metric
         self.loss = loss
         self.huber_delta = huber_delta
