@@ -131,17 +131,17 @@ def likely_cause(suspects):
     return f"{text[0].upper()}{text[1:]}."
 
 
-def stochastic_suspects(data, alpha, batch_size, learning_rate):
-    """:class:`Suspects` of sgd or adam on ``data = (X, T, s)`` in batches of
-    ``batch_size`` rows: the smallest batch (the remainder, if any) at the mean
-    weight per row."""
+def stochastic_suspects(data, network, batch_size, learning_rate):
+    """:class:`Suspects` of sgd or adam training ``network`` on ``data = (X, T,
+    s)`` in batches of ``batch_size`` rows: the smallest batch (the remainder,
+    if any) at the mean weight per row, or the network's own penalty Σs."""
     X, T, s = data
     n_samples = X.shape[0]
     rows = n_samples % batch_size or min(batch_size, n_samples)
     mean_weight = 1.0 if s is None else float(s.sum()) / n_samples
     return Suspects(
-        alpha=alpha,
-        weight_sum=mean_weight * rows,
+        alpha=network.alpha,
+        weight_sum=network.penalty_sum(mean_weight * rows),
         n_rows=rows,
         input_rms=input_rms(X, s),
         target_rms=target_rms(T, s),
@@ -149,11 +149,11 @@ def stochastic_suspects(data, alpha, batch_size, learning_rate):
     )
 
 
-def stochastic_explainer(data, alpha, batch_size):
+def stochastic_explainer(data, network, batch_size):
     """``explain(η)`` for :class:`DivergenceGuard`: the likely cause on ``data``,
     measured only when a divergence asks for it."""
     return lambda learning_rate: likely_cause(
-        stochastic_suspects(data, alpha, batch_size, learning_rate)
+        stochastic_suspects(data, network, batch_size, learning_rate)
     )
 
 

@@ -71,7 +71,7 @@ def run_epochs(
     ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
     training = batch_training(network, optimizer, n_samples, settings)
-    explain = stochastic_explainer(data, network.alpha, settings.batch_size)
+    explain = stochastic_explainer(data, network, settings.batch_size)
     order, guard, history = np.arange(n_samples), DivergenceGuard(explain), History()
     stopping.start(theta)
     try:
