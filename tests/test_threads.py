@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
 
 from ._data import make_regression_task, make_task
+from .test_callbacks import EpochRecorder
 
 X, Y = make_task("multiclass", n_samples=300, n_features=6)
 
@@ -60,21 +61,13 @@ def test_concurrent_fits_of_different_models_equal_sequential_fits():
             assert_array_equal(a, b)
 
 
-class _Snapshots:
+class _Snapshots(EpochRecorder):
     """A callback that keeps, at the end of each epoch, the estimator's weight
     arrays themselves and a copy of their values."""
 
     def __init__(self):
+        super().__init__()
         self.arrays, self.values = [], []
-
-    def setup(self, estimator, context):
-        pass
-
-    def teardown(self, estimator, context):
-        pass
-
-    def on_fit_task_begin(self, estimator, context):
-        pass
 
     def on_fit_task_end(self, estimator, context, **kwargs):
         if context.task_name == "epoch":
