@@ -28,11 +28,12 @@ from ._optimizers import resume_or_make_optimizer
 from ._params import (
     check_batch_size,
     check_hidden_layer_sizes,
+    check_network_size,
     check_no_bool_counts,
     data_scale,
     resolve_learning_rate,
 )
-from ._problem import TrainingProblem, split_validation
+from ._problem import TrainingProblem, batch_penalty_network, split_validation
 from ._stopping import StoppingRule
 from ._validation import (
     check_finite_outputs,
@@ -105,6 +106,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "early_stopping_metric": [StrOptions({"score", "loss"})],
+        "penalty_scaling": [StrOptions({"batch", "mean_batch"})],
     }
 
     #: ``validate_data`` converts y to numbers (regression) or keeps labels.
@@ -164,8 +166,10 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         )
         check_magnitude(X)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
+        check_magnitude(T, "y", X.dtype)
         sample_weight = self._sample_weight(y, sample_weight, X, call)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
+        check_network_size(self.hidden_layer_sizes, layout, X.dtype)
         head = self._head(encoder)
         if not fresh and head.name != self.out_activation_:
             raise ValueError(
@@ -280,9 +284,12 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             verbose=self.verbose,
             warn_at_max=call != "partial_fit",
         )
+        network = batch_penalty_network(
+            problem.network, data, batch_size, self.penalty_scaling
+        )
         try:
             history = run_epochs(
-                data, problem.network, theta, optimizer, stopping, settings,
+                data, network, theta, optimizer, stopping, settings,
                 random_state, callbacks, validation, samples_seen=self.t_,
             )  # fmt: skip
         except DivergenceError as error:

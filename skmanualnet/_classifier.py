@@ -125,6 +125,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        penalty_scaling="batch",
         class_weight=None,
         early_stopping_metric="score",
     ):
@@ -151,6 +152,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.penalty_scaling = penalty_scaling
         self.class_weight = class_weight
         self.early_stopping_metric = early_stopping_metric
 

@@ -54,6 +54,13 @@ SHARED_PARAMETERS_DOC = """\
         Epochs without improvement of at least ``tol`` before stopping.
     max_fun : int, default=15000
         Maximum number of loss evaluations (lbfgs).
+    penalty_scaling : {"batch", "mean_batch"}, default="batch"
+        What each mini-batch divides the penalty α by (sgd, adam): its own
+        weight sum Σs_b ("batch", scikit-learn's convention), or the weight of
+        a mean full batch, (Σs / n) · ``batch_size`` ("mean_batch"), the same
+        for every batch. Under "batch" a remainder batch of r < B rows carries
+        B / r times the penalty of a full one; "mean_batch" is the same model
+        whenever every batch is full and unweighted, and for lbfgs.
 """
 
 

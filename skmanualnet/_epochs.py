@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from ._accelerate import batch_training
-from ._divergence import DivergenceError, DivergenceGuard
+from ._divergence import DivergenceError, DivergenceGuard, stochastic_explainer
 from ._warnings import warn
 from ._workspace import Batches, Workspace
 
@@ -71,7 +71,8 @@ def run_epochs(
     ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
     training = batch_training(network, optimizer, n_samples, settings)
-    order, guard, history = np.arange(n_samples), DivergenceGuard(), History()
+    explain = stochastic_explainer(data, network, settings.batch_size)
+    order, guard, history = np.arange(n_samples), DivergenceGuard(explain), History()
     stopping.start(theta)
     try:
         for _ in range(settings.max_epochs):

@@ -4,13 +4,15 @@ The math (forward, backward, the penalty) stays ours; the quasi-Newton plumbing
 is scipy's. A problem in, a result out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._divergence import DivergenceError
+from ._divergence import DivergenceError, Suspects, likely_cause
+from ._losses import l2_penalty
+from ._params import input_rms, target_rms
 from ._problem import full_batch_loss
 from ._warnings import warn
 
@@ -34,9 +36,10 @@ def run_lbfgs(problem, max_iter, max_fun, tol, verbose):
         loss, grad = loss_and_grad(theta)
         return loss, grad.astype(np.float64)
 
+    start = theta.astype(np.float64)
     result = scipy.optimize.minimize(
         objective,
-        theta.astype(np.float64),
+        start,
         method="L-BFGS-B",
         jac=True,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
@@ -45,10 +48,8 @@ def run_lbfgs(problem, max_iter, max_fun, tol, verbose):
     if verbose:
         print(f"L-BFGS: {result.nit} iterations, loss = {result.fun:.8f}")
     if not np.isfinite(theta).all() or not np.isfinite(result.fun):
-        raise DivergenceError(
-            "L-BFGS produced non-finite weights or loss. Scale X, for example "
-            "with sklearn.preprocessing.StandardScaler."
-        )
+        cause = likely_cause(lbfgs_suspects(problem, start.astype(theta.dtype)))
+        raise DivergenceError(f"L-BFGS produced non-finite weights or loss. {cause}")
     if result.status != 0:
         if result.nit >= max_iter:
             limit = f"max_iter={max_iter} iterations"
@@ -62,3 +63,25 @@ def run_lbfgs(problem, max_iter, max_fun, tol, verbose):
             ConvergenceWarning,
         )
     return LbfgsResult(n_iter=int(result.nit), loss=float(result.fun))
+
+
+def lbfgs_suspects(problem, theta):
+    """:class:`Suspects` of L-BFGS on all rows of ``problem``, with the penalty
+    and data terms of the loss at its starting weights θ."""
+    network, s = problem.network, problem.sample_weight
+    n_samples = problem.X.shape[0]
+    weight_sum = float(n_samples if s is None else s.sum())
+    W = network.layout.weights(theta)
+    unpenalised = replace(problem, network=replace(network, alpha=0.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        data_loss = full_batch_loss(unpenalised)(theta)[0]
+        penalty = l2_penalty(W, network.alpha, weight_sum, np.empty_like(W))
+    return Suspects(
+        alpha=network.alpha,
+        weight_sum=weight_sum,
+        n_rows=n_samples,
+        input_rms=input_rms(problem.X, s),
+        target_rms=target_rms(problem.T, s),
+        penalty=float(penalty),
+        data_loss=float(data_loss),
+    )

@@ -79,12 +79,21 @@ class ParameterLayout:
 @dataclass(frozen=True)
 class Network:
     """What the passes need besides θ and the data: the layout, one activation
-    per hidden layer, the output head and the L2 penalty α."""
+    per hidden layer, the output head and the L2 penalty α; the penalty of a
+    batch is divided by ``penalty_weight_sum`` when it is set, else by the
+    batch's own Σs."""
 
     layout: ParameterLayout
     activations: tuple[Activation, ...]
     head: OutputHead
     alpha: float
+    penalty_weight_sum: float | None = None
+
+    def penalty_sum(self, weight_sum):
+        """What a batch of weight sum Σs divides the penalty α by."""
+        if self.penalty_weight_sum is None:
+            return weight_sum
+        return self.penalty_weight_sum
 
 
 def glorot_uniform(layout, activation, random_state, dtype):
@@ -194,7 +203,8 @@ def batch_weights(sample_weight, n_rows):
 def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, clip=True):
     """L(θ) for one batch, and ∇L(θ) written into ``grad``.
 
-    L = (data term of the head) + (α / (2Σs)) Σₗ ‖Wˡ‖²; for softmax outputs the
+    L = (data term of the head) + (α / (2Σs)) Σₗ ‖Wˡ‖² (Σs of the penalty:
+    :meth:`Network.penalty_sum`); for softmax outputs the
     data term is −(1/Σs) Σᵢ sᵢ Σₖ tᵢₖ log yᵢₖ. ``sample_weight`` None means
     sᵢ = 1. ``clip=False`` gives the exact loss, whose gradient ``grad`` is.
     """
@@ -207,9 +217,10 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, clip=True):
     # forward
     z = forward(X, coefs, intercepts, network.activations, buffers.z, buffers.a)
     loss, y = head.loss(z, T, w, buffers.y, buffers.log_y, clip)
-    loss += l2_penalty(W_flat, alpha, weight_sum, ws.coef_scratch)
+    penalty_sum = network.penalty_sum(weight_sum)
+    loss += l2_penalty(W_flat, alpha, penalty_sum, ws.coef_scratch)
     # backward
     z_bar = head.error(y, T, w, out=buffers.z_bar[-1])
     backward(X, z_bar, coefs, network.activations, buffers, W_bars, b_bars)
-    l2_gradient(W_bar_flat, W_flat, alpha, weight_sum, ws.coef_scratch)
+    l2_gradient(W_bar_flat, W_flat, alpha, penalty_sum, ws.coef_scratch)
     return loss

@@ -35,20 +35,39 @@ def onnx_classes(scope, model):
         return np.arange(len(model.classes_), dtype=np.int64), "int64"
     classes = model.classes_
     values = classes.tolist()
-    if classes.dtype.kind in "biu" or (
-        classes.dtype.kind == "O"
-        and all(isinstance(c, numbers.Integral) for c in values)
-    ):
-        return np.asarray(values, dtype=np.int64), "int64"
-    if classes.dtype.kind == "f" and np.all(np.mod(classes, 1) == 0):
+    if (
+        classes.dtype.kind in "biu"
+        or (
+            classes.dtype.kind == "O"
+            and all(isinstance(c, numbers.Integral) for c in values)
+        )
         # skl2onnx's convention: integral float labels become int64
-        return classes.astype(np.int64), "int64"
+        or (classes.dtype.kind == "f" and np.all(np.mod(classes, 1) == 0))
+    ):
+        return _int64_labels(values), "int64"
     if all(isinstance(c, str) for c in values):
         return np.array([c.encode("utf-8") for c in values], dtype=object), "string"
     raise NotImplementedError(
         "ONNX labels must be integers or strings; ManualMLPClassifier has "
         f"classes_ {values!r}. Fit it on integer or string labels to export it."
     )
+
+
+def _int64_labels(values):
+    """Integral labels as the int64 tensor of ONNX's label output, which must
+    hold them exactly."""
+    info = np.iinfo(np.int64)
+    outside = [v for v in values if not info.min <= v <= info.max]
+    if outside:
+        raise NotImplementedError(
+            f"ONNX integer labels are int64, which cannot hold the class labels "
+            f"{outside!r} of this ManualMLPClassifier (int64 holds {info.min} to "
+            f"{info.max}). Export with options={{ManualMLPClassifier: {{'nocl': "
+            "True}} to get class "
+            "indices instead (classes_[index] is the label), or fit on labels "
+            "that fit in int64 (e.g. encoded with sklearn.preprocessing.LabelEncoder)."
+        )
+    return np.asarray([int(v) for v in values], dtype=np.int64)
 
 
 def _is_multilabel(model):

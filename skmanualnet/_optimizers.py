@@ -18,6 +18,16 @@ import numpy as np
 MIN_ADAPTIVE_LEARNING_RATE = 1e-6
 
 
+def invscaling_rate(learning_rate_init, samples_seen, power_t):
+    """η = η₀ / (t + 1)^power_t, in floats (an int power_t would be raised
+    exactly), and 0 once (t + 1)^power_t is beyond the float range."""
+    try:
+        decay = float(samples_seen + 1) ** float(power_t)
+    except OverflowError:
+        return 0.0
+    return learning_rate_init / decay
+
+
 class _Scratch:
     """Scratch vectors are workspace, not state: they are not pickled (nor deep
     copied) and are made again, from the shape of ``_state_vector``, on load."""
@@ -92,8 +102,8 @@ class SGD:
     def epoch_end(self, samples_seen):
         """η = η₀ / (t + 1)^power_t for the invscaling schedule."""
         if self.schedule == "invscaling":
-            self.learning_rate = (
-                self.learning_rate_init / (samples_seen + 1) ** self.power_t
+            self.learning_rate = invscaling_rate(
+                self.learning_rate_init, samples_seen, self.power_t
             )
 
     def no_improvement(self):

@@ -1,6 +1,7 @@
 """Parameter checks that scikit-learn's constraint machinery cannot express alone,
 and the value ``learning_rate_init="auto"`` resolves to."""
 
+import os
 from numbers import Integral
 
 import numpy as np
@@ -129,3 +130,46 @@ def check_no_bool_counts(est):
                 f"The {name!r} parameter of {type(est).__name__} must be an int in "
                 f"the range [1, inf), not a bool. Got {value!r} instead."
             )
+
+
+def physical_memory():
+    """Bytes of physical memory of this machine, or None where it is not known."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX, or not reported
+        return None
+
+
+def _bytes(n):
+    """n bytes in words: 1.5 GB, 88 TB."""
+    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
+        if n < 1000:
+            return f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} EB"
+
+
+def check_network_size(hidden_layer_sizes, layout, dtype):
+    """Refuse a network (a :class:`~skmanualnet._network.ParameterLayout`) whose
+    weights and their gradient alone, the least any fit holds, exceed numpy's
+    largest array or this machine's memory."""
+    units, n_params = list(layout.layer_units), layout.size
+    needed = 2 * n_params * np.dtype(dtype).itemsize
+    memory = physical_memory()
+    limit = (
+        np.iinfo(np.intp).max if memory is None else min(np.iinfo(np.intp).max, memory)
+    )
+    if needed <= limit:
+        return
+    where = (
+        "numpy's largest array"
+        if memory is None or memory > needed
+        else (f"this machine's {_bytes(memory)} of memory")
+    )
+    raise ValueError(
+        f"hidden_layer_sizes={hidden_layer_sizes!r}, with {units[0]:.3g} features "
+        f"and {units[-1]} output(s), makes a network of {n_params:.3g} parameters "
+        f"(layer widths {units}); training it needs at least {_bytes(needed)} (the "
+        f"weights and their gradient in {np.dtype(dtype)}), more than {where}. "
+        "Use smaller hidden layers (or fewer features)."
+    )

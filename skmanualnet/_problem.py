@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._network import Network, batch_weights, logits, loss_and_gradient
+from ._warnings import warn
 from ._workspace import Workspace
 
 
@@ -80,7 +81,8 @@ class ValidationSet:
 
 def split_validation(problem, fraction, random_state, stratify, score):
     """(X, T, s) of the training rows and the :class:`ValidationSet`, holding out
-    ``fraction`` of the rows (stratified by ``stratify`` when it is not None)."""
+    ``fraction`` of the rows, stratified by the labels ``stratify`` when they are
+    not None and a stratified split exists (else at random, with a warning)."""
     n_samples = problem.X.shape[0]
     n_val = int(np.ceil(fraction * n_samples))
     if n_val < 2:
@@ -89,6 +91,18 @@ def split_validation(problem, fraction, random_state, stratify, score):
             f"out of {n_samples}; early stopping needs at least 2. Increase "
             "validation_fraction or provide more samples."
         )
+    if stratify is not None:
+        reason = unstratifiable(stratify, n_val)
+        if reason:
+            warn(
+                f"early_stopping=True with validation_fraction={fraction}: the "
+                f"held-out split cannot be stratified by class, because {reason}; "
+                "it is drawn at random instead, so some classes may be missing "
+                "from it. Increase validation_fraction, or give every class more "
+                "samples, for a stratified split.",
+                UserWarning,
+            )
+            stratify = None
     s = problem.sample_weight
     arrays = (problem.X, problem.y, problem.T) + (() if s is None else (s,))
     parts = train_test_split(
@@ -97,6 +111,39 @@ def split_validation(problem, fraction, random_state, stratify, score):
     X, X_val, _, y_val, T, T_val = parts[:6]
     s, s_val = (None, None) if s is None else parts[6:]
     return (X, T, s), ValidationSet(X_val, y_val, T_val, s_val, score)
+
+
+def unstratifiable(labels, n_val):
+    """Why ``labels`` cannot be split into ``n_val`` held-out rows and the rest
+    class by class (each class needs a row on both sides), or None if they can."""
+    classes, counts = np.unique(labels, return_counts=True)
+    rare = classes[counts < 2]
+    if rare.size:
+        one = rare.size == 1
+        shown = f"{rare[:10].tolist()}{' …' if rare.size > 10 else ''}"
+        return (
+            f"{'class' if one else 'classes'} {shown} {'has' if one else 'have'} "
+            "only 1 sample"
+        )
+    for rows, side in ((n_val, "held-out"), (len(labels) - n_val, "training")):
+        if rows < classes.size:
+            return (
+                f"the {classes.size} classes do not fit in {rows} {side} rows "
+                f"(out of {len(labels)})"
+            )
+    return None
+
+
+def batch_penalty_network(network, data, batch_size, scaling):
+    """The network whose batches of ``batch_size`` rows of ``data = (X, T, s)``
+    divide the penalty by their own Σs (``scaling="batch"``, scikit-learn's
+    convention) or by S̄ = (Σs / n) · B, the weight of a mean full batch, the
+    same for every batch ("mean_batch")."""
+    if scaling == "batch":
+        return network
+    X, _, s = data
+    mean_weight = 1.0 if s is None else float(s.sum()) / X.shape[0]
+    return dataclasses.replace(network, penalty_weight_sum=mean_weight * batch_size)
 
 
 def full_batch_loss(problem, clip=True):

@@ -16,7 +16,7 @@ from sklearn.utils.validation import column_or_1d
 from ._base import BaseManualMLP, first_fit_diverged
 from ._docstrings import document_shared_parameters
 from ._heads import LINKS, regression_head
-from ._validation import check_sample_weight, undo_on_failure
+from ._validation import check_sample_weight, real_targets, undo_on_failure
 
 LOSSES = ("squared_error", "poisson", "absolute_error", "huber", "quantile")
 
@@ -141,6 +141,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        penalty_scaling="batch",
         early_stopping_metric="score",
         loss="squared_error",
         huber_delta=1.0,
@@ -169,6 +170,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.penalty_scaling = penalty_scaling
         self.early_stopping_metric = early_stopping_metric
         self.loss = loss
         self.huber_delta = huber_delta
@@ -203,6 +205,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         """(y, T, None): y as validated, T its (n_samples, n_targets) matrix."""
         if classes is not None:
             raise ValueError("classes is for classifiers; a regressor has none.")
+        y = real_targets(y)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         T = y.reshape(-1, 1) if y.ndim == 1 else y

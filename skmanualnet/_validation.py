@@ -7,7 +7,11 @@ from contextlib import contextmanager
 import numpy as np
 from scipy import sparse
 from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    validate_data,
+)
 
 #: Fragments of numpy's messages when an array cannot be converted to floats.
 _CONVERSION_FAILURES = (
@@ -20,7 +24,8 @@ _CONVERSION_FAILURES = (
 
 
 def _named(what, error):
-    """The conversion error re-worded to name ``what``, or None for other errors."""
+    """The validation error re-worded to name ``what``, or None for errors whose
+    message already names it (or that are about no one array)."""
     message = str(error)
     if message.startswith("Complex data not supported"):
         return ValueError(
@@ -29,11 +34,36 @@ def _named(what, error):
         )
     if any(fragment in message for fragment in _CONVERSION_FAILURES):
         return type(error)(f"{what} must hold real numbers only: {message}")
+    if message.startswith("Found array with dim"):
+        return ValueError(f"{what} has too many dimensions. {message}")
+    if message.startswith("Input should have at least 1 dimension"):
+        return ValueError(
+            f"{what} must be an array with one entry (or row) per sample, not a "
+            f"scalar. {message}"
+        )
     return None
 
 
+def _culprit(X, y, kwargs):
+    """Which of X and y made ``validate_data(est, X, y, **kwargs)`` fail: X when
+    X alone fails its checks (X is checked first), else y."""
+    if isinstance(y, str):  # "no_validation": only X was validated
+        return "X"
+    x_params = {
+        key: value
+        for key, value in kwargs.items()
+        if key not in ("multi_output", "y_numeric", "reset")
+    }
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            check_array(X, **x_params)
+    except (ValueError, TypeError):
+        return "X"
+    return "y"
+
+
 def validate_X(est, X, y="no_validation", **kwargs):
-    """``validate_data`` whose conversion errors name X.
+    """``validate_data`` whose errors name the array at fault, X or y.
 
     sklearn's finiteness check sums X, which overflows (with a RuntimeWarning)
     for legal values near the float range: those are judged by
@@ -43,10 +73,25 @@ def validate_X(est, X, y="no_validation", **kwargs):
         with np.errstate(over="ignore", invalid="ignore"):
             return validate_data(est, X, y, **kwargs)
     except (ValueError, TypeError) as error:
-        named = _named("X", error)
+        named = _named(_culprit(X, y, kwargs), error)
         if named is None:
             raise
         raise named from error
+
+
+def real_targets(y):
+    """Regression targets y as real numbers: numeric dtypes as they are, strings
+    converted to float64 (as scikit-learn converts object y), sparse refused."""
+    if sparse.issparse(y):
+        raise ValueError(
+            "y is a sparse matrix; regression targets must be dense: pass y.toarray()."
+        )
+    if y.dtype.kind in "biuf":
+        return y
+    try:
+        return y.astype(np.float64)
+    except (ValueError, TypeError) as error:
+        raise _named("y", error) or error from error
 
 
 def check_sample_weight(sample_weight, X):
@@ -80,7 +125,12 @@ def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
             "partial_fit; pass a dict {label: weight} instead."
         )
     if isinstance(class_weight, dict):
-        values = np.asarray(list(class_weight.values()), dtype=float)
+        values = _real_numbers(class_weight.values())
+        if values is None:
+            raise ValueError(
+                "class_weight values must be real numbers, one weight per class; "
+                f"got {class_weight!r}."
+            )
         if not (np.isfinite(values).all() and (values >= 0).all()):
             raise ValueError(
                 "class_weight values must be finite and non-negative, got "
@@ -97,17 +147,40 @@ def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
     return weights
 
 
-def check_magnitude(X):
-    """Refuse X whose values would overflow the forward pass (|x| > √max)."""
-    values = X.data if sparse.issparse(X) else X
+def _real_numbers(values):
+    """``values`` as a 1-D float array, or None if they are not all real numbers
+    (complex, strings, None, sequences)."""
+    try:
+        array = np.asarray(list(values))
+    except ValueError:  # ragged sequences
+        return None
+    if array.ndim != 1 or array.dtype.kind not in "biuf":
+        return None
+    return array.astype(float)
+
+
+#: What to do about values too large to train on, per array.
+_RESCALE = {
+    "X": "scale X, for example with sklearn.preprocessing.StandardScaler",
+    "y": (
+        "scale y, for example with sklearn.compose.TransformedTargetRegressor "
+        "and a StandardScaler"
+    ),
+}
+
+
+def check_magnitude(A, name="X", dtype=None):
+    """Refuse values of A (X, or the targets y) that would overflow training in
+    ``dtype`` (A's own by default): |a| > √max, whose square is not finite."""
+    values = A.data if sparse.issparse(A) else A
     if values.size == 0:
         return
-    largest = max(float(values.max()), -float(values.min()))  # no copy of X
-    if largest > np.sqrt(np.finfo(X.dtype).max):
+    dtype = A.dtype if dtype is None else dtype
+    largest = max(float(values.max()), -float(values.min()))  # no copy of A
+    if largest > np.sqrt(np.finfo(dtype).max):
         raise ValueError(
-            f"X has values up to {largest:.3g}, too large to train on without "
-            f"overflow in {X.dtype}; scale X, for example with "
-            "sklearn.preprocessing.StandardScaler."
+            f"{name} has values up to {largest:.3g}, too large to train on without "
+            f"overflow in {np.dtype(dtype)}; {_RESCALE[name]}."
         )
 
 

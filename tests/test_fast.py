@@ -378,6 +378,11 @@ FITS = {
     "float32": ("multiclass", dict(hidden_layer_sizes=(6, 5)), dict(float32=1)),
     "sparse": ("multiclass", {}, dict(sparse=1)),
     "early-stopping": ("multiclass", dict(early_stopping=True), {}),
+    "mean-batch-penalty-weighted": (
+        "multiclass",
+        dict(penalty_scaling="mean_batch", alpha=0.5),
+        dict(weighted=1),
+    ),
 }
 
 
@@ -423,4 +428,5 @@ def test_network_dataclass_is_what_the_pass_reads():
         "activations",
         "head",
         "alpha",
+        "penalty_weight_sum",
     }

@@ -354,3 +354,29 @@ def test_a_regressor_pipeline_converts_with_skl2onnx_directly():
     (predicted,) = session.run(None, {"X": (5 * X + 1).astype(np.float32)})
     assert_allclose(predicted.ravel(), pipeline.predict(5 * X + 1), rtol=1e-4,
                     atol=1e-4)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([0, 2**63], dtype=np.uint64),
+        np.array([2**64 - 1, 1, 2], dtype=np.uint64),
+    ],
+    ids=["2**63", "2**64-1"],
+)
+def test_labels_beyond_int64_are_refused_with_what_to_do(labels):
+    task = "binary" if len(labels) == 2 else "multiclass"
+    model, X = _fit(task, labels=labels)
+    match = rf"(?s)(?=.*int64)(?=.*{labels.max()})(?=.*nocl)"
+    X32 = X.astype(np.float32)
+    with pytest.raises(NotImplementedError, match=match):
+        to_onnx(model, X32[:1])
+    # what the message offers works
+    onx = to_onnx(model, X32[:1], options={ManualMLPClassifier: {"nocl": True}})
+    assert_array_equal(model.classes_[_run(onx, X32)[0]], model.predict(X))
+
+
+def test_uint64_labels_within_int64_export_their_values():
+    model, X = _fit("binary", labels=np.array([5, 2**63 - 1], dtype=np.uint64))
+    predicted, _ = _run(to_onnx(model, X[:1].astype(np.float32)), X.astype(np.float32))
+    assert_array_equal(predicted.astype(np.uint64), model.predict(X))

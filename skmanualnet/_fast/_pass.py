@@ -74,13 +74,15 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
 
     ``kernels`` is a :class:`~skmanualnet._fast._training.FusedKernels` of this
     network; ``weights_sum_of_squares`` is Σ W² of θ when known (the fused
-    step returns it), else it is computed here. Returns (L, Σs).
+    step returns it), else it is computed here. Returns (L, the Σs the penalty
+    is divided by).
     """
     layout, activations = network.layout, network.activations
     coefs, intercepts = layout.views(theta)
     W_bars, b_bars = layout.views(grad)
     buffers = ws.rows(X.shape[0])
     w, weight_sum = row_weights(sample_weight, X.shape[0], theta.dtype)
+    penalty_sum = network.penalty_sum(weight_sum)
     # forward
     a, n_hidden = X, len(coefs) - 1
     for l in range(1, n_hidden + 1):
@@ -101,7 +103,7 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
     if network.alpha:
         if weights_sum_of_squares is None:
             weights_sum_of_squares = sum_of_squares(theta, layout.n_coef)
-        loss += 0.5 * network.alpha * weights_sum_of_squares / weight_sum
+        loss += 0.5 * network.alpha * weights_sum_of_squares / penalty_sum
     # backward
     for l in range(len(coefs), 0, -1):
         a_prev = X if l == 1 else buffers.a[l - 2]
@@ -112,4 +114,4 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
                 a_bar, a_prev, activations[l - 2], kernels.backward[l - 2],
                 buffers.phi_prime[l - 2], b_bars[l - 2],
             )  # fmt: skip
-    return loss, weight_sum
+    return loss, penalty_sum

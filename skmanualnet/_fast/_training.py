@@ -76,7 +76,7 @@ class FusedTraining:
         self.network, self.optimizer = network, optimizer
         self.kernels = FusedKernels.of(network) if kernels is None else kernels
         self._step = STEPS.get(type(optimizer)) if fused_step else None
-        self._weight_sum = None  # Σs of the batch whose gradient is in grad
+        self._weight_sum = None  # the penalty's Σs of the batch in grad
         self._sum_of_squares = None  # Σ W² of θ as the last step left it
         self._scratch = None  # for an optimizer without a kernel
 

@@ -1,0 +1,96 @@
+"""Threads and reproducibility, as the user guide states them: concurrent
+predictions from one fitted model are safe, concurrent fits of different models
+are independent, a fit rewrites the weights arrays in place (so prediction
+during a fit of the same object is not safe), and a fixed BLAS thread count
+gives bit-identical fits."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from threadpoolctl import threadpool_limits
+
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
+
+from ._data import make_regression_task, make_task
+from .test_callbacks import EpochRecorder
+
+X, Y = make_task("multiclass", n_samples=300, n_features=6)
+
+
+def _fitted(**params):
+    params = {
+        "hidden_layer_sizes": (32, 16),
+        "max_iter": 20,
+        "random_state": 0,
+        **params,
+    }
+    return ManualMLPClassifier(**params).fit(X, Y)
+
+
+def _weights(model):
+    return [*model.coefs_, *model.intercepts_]
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function"])
+def test_concurrent_predictions_equal_sequential_ones(method):
+    model = _fitted()
+    chunks = np.array_split(np.arange(len(X)), 12)
+    sequential = [getattr(model, method)(X[rows]) for rows in chunks * 4]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(
+            pool.map(lambda rows: getattr(model, method)(X[rows]), chunks * 4)
+        )
+    for a, b in zip(sequential, concurrent, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_concurrent_fits_of_different_models_equal_sequential_fits():
+    XR, yR = make_regression_task("one-target", n_samples=200)
+    seeds = range(4)
+
+    def fit(seed):
+        return ManualMLPRegressor((16,), max_iter=15, random_state=seed).fit(XR, yR)
+
+    sequential = [fit(seed) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(fit, seeds))
+    for one, other in zip(sequential, concurrent, strict=True):
+        for a, b in zip(_weights(one), _weights(other), strict=True):
+            assert_array_equal(a, b)
+
+
+class _Snapshots(EpochRecorder):
+    """A callback that keeps, at the end of each epoch, the estimator's weight
+    arrays themselves and a copy of their values."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrays, self.values = [], []
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == "epoch":
+            self.arrays.append(estimator.coefs_[0])
+            self.values.append(estimator.coefs_[0].copy())
+
+
+def test_a_fit_writes_the_weights_it_predicts_with_in_place():
+    """Why predict during a fit of the same object is unsafe: it would read
+    coefs_ while the optimizer overwrites them, batch by batch."""
+    snapshots = _Snapshots()
+    model = ManualMLPClassifier((8,), max_iter=5, batch_size=50, random_state=0)
+    model.set_callbacks(snapshots).fit(X, Y)
+    assert len(snapshots.arrays) == 5
+    assert all(array is model.coefs_[0] for array in snapshots.arrays)
+    assert not np.array_equal(snapshots.values[0], snapshots.values[-1])
+    assert_array_equal(snapshots.arrays[0], model.coefs_[0])  # the last epoch's
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_a_fixed_blas_thread_count_gives_bit_identical_fits(solver):
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = _fitted(solver=solver)
+        other = _fitted(solver=solver)
+    for a, b in zip(_weights(one), _weights(other), strict=True):
+        assert_array_equal(a, b)
