@@ -140,6 +140,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         -------
         self : estimator
             The fitted estimator.
+
+        Notes
+        -----
+        A KeyboardInterrupt (Ctrl-C) once an epoch or an L-BFGS iteration has
+        completed stops training with a ``UserWarning`` and keeps the model
+        trained so far; before that, or outside the training steps, it
+        propagates and the estimator is left as it was before the call.
         """
         with undo_on_failure(self, keep_if=first_fit_diverged):
             return self._fit(X, y, sample_weight, call="fit")
@@ -279,6 +286,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             shuffle=self.shuffle,
             verbose=self.verbose,
             warn_at_max=call != "partial_fit",
+            stop_on_interrupt=call != "partial_fit",
         )
         try:
             history = run_epochs(

@@ -174,6 +174,12 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         -------
         self : ManualMLPClassifier
             The updated estimator.
+
+        Notes
+        -----
+        A KeyboardInterrupt (Ctrl-C) propagates, and the estimator is left as
+        it was before the call: a loop over chunks stops, and can resume with
+        the same chunk.
         """
         self._validate_params()  # sklearn skips it for partial_fit once fitted
         with undo_on_failure(self, keep_if=first_fit_diverged):

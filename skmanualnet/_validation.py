@@ -133,15 +133,15 @@ def _state(est):
 
 @contextmanager
 def undo_on_failure(est, keep_if=lambda error, was_fitted: False):
-    """Restore ``est``'s fitted state if the body raises, unless ``keep_if`` says
-    to keep what the failed call left (the last finite weights of a first fit
-    that diverged)."""
+    """Restore ``est``'s fitted state if the body raises anything, a
+    KeyboardInterrupt included, unless ``keep_if`` says to keep what the failed
+    call left (the last finite weights of a first fit that diverged)."""
     saved = copy.deepcopy(_state(est))
     try:
         yield
-    except Exception as error:
+    except BaseException as error:
         if not keep_if(error, "coefs_" in saved):
-            for key in _state(est):
-                delattr(est, key)
-            vars(est).update(saved)
+            failed = _state(est)
+            kept = {k: v for k, v in vars(est).items() if k not in failed}
+            est.__dict__ = {**kept, **saved}  # one assignment: never half restored
         raise
