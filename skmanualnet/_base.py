@@ -171,7 +171,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         )
         check_magnitude(X)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
-        sample_weight = self._sample_weight(y, sample_weight, X, call)
+        sample_weight = self._sample_weight(y, sample_weight, X, call, encoder)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         head = self._head(encoder)
         if not fresh and head.name != self.out_activation_:

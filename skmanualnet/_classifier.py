@@ -17,7 +17,11 @@ from sklearn.utils.validation import column_or_1d
 from ._base import BaseManualMLP, first_fit_diverged
 from ._docstrings import document_shared_parameters
 from ._heads import HEADS
-from ._labels import check_known_classes, new_label_binarizer
+from ._labels import (
+    check_indicator_matrix,
+    check_known_classes,
+    new_label_binarizer,
+)
 from ._validation import check_sample_weight, undo_on_failure, weigh_classes
 
 
@@ -192,6 +196,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if y.ndim == 2:
+            check_indicator_matrix(y)
         if fresh:
             binarizer = new_label_binarizer(y, call, classes)
         else:
@@ -207,13 +213,19 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
 
-    def _sample_weight(self, y, sample_weight, X, call):
-        """s, validated, times the class weights when ``class_weight`` is set."""
+    def _sample_weight(self, y, sample_weight, X, call, binarizer):
+        """s, validated, times the class weights when ``class_weight`` is set
+        (looked up over all the binarizer's classes)."""
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             sample_weight = weigh_classes(
-                self.class_weight, y, sample_weight, X.dtype, call == "partial_fit"
+                self.class_weight,
+                y,
+                binarizer.classes_,
+                sample_weight,
+                X.dtype,
+                call == "partial_fit",
             )
         return sample_weight
 

@@ -232,7 +232,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
     def _set_targets(self, encoder):
         """Regression keeps no target encoding."""
 
-    def _sample_weight(self, y, sample_weight, X, call):
+    def _sample_weight(self, y, sample_weight, X, call, encoder):
         """s, validated."""
         if sample_weight is None:
             return None
