@@ -20,6 +20,7 @@ from ._heads import HEADS
 from ._labels import (
     check_indicator_matrix,
     check_known_classes,
+    check_same_task,
     new_label_binarizer,
 )
 from ._validation import check_sample_weight, undo_on_failure, weigh_classes
@@ -40,9 +41,10 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     %(shared_parameters)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class, multiplied into ``sample_weight``: a dict
-        ``{label: weight}``, or "balanced" for ``n_samples / (n_classes ·
-        count(label))`` (:func:`sklearn.utils.class_weight.compute_sample_weight`).
-        "balanced" needs the whole y, so it is refused by ``partial_fit``.
+        ``{label: weight}`` (classes not listed weigh 1), or "balanced" for
+        ``n_samples / (n_classes · count(label))``
+        (:func:`sklearn.utils.class_weight.compute_sample_weight`). "balanced"
+        needs the whole y, so it is refused by ``partial_fit``.
     early_stopping_metric : {"score", "loss"}, default="score"
         What early stopping watches on the held-out split: the accuracy
         (``validation_scores_``, as scikit-learn) or the cross-entropy
@@ -202,6 +204,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
             binarizer = new_label_binarizer(y, call, classes)
         else:
             binarizer = self._label_binarizer
+            check_same_task(binarizer, y)
             check_known_classes(self.classes_, y, call, classes)
         return y, binarizer.transform(y).astype(np.uint8), binarizer
 

@@ -60,3 +60,28 @@ def check_indicator_matrix(y):
             f"holds {shown}. Pass one label per sample as a 1-D y, or encode "
             "the labels with sklearn.preprocessing.MultiLabelBinarizer."
         )
+
+
+def check_same_task(binarizer, y):
+    """A continued fit keeps the task of the fitted one: a label-indicator y
+    with the same labels (multilabel), or one label per sample."""
+    multilabel = binarizer.y_type_.startswith("multilabel")
+    fitted = (
+        f"a label-indicator y of {len(binarizer.classes_)} labels (multilabel)"
+        if multilabel
+        else f"one label per sample (classes {binarizer.classes_.tolist()})"
+    )
+    if y.ndim == 1 and not multilabel:
+        return
+    if y.ndim == 2 and multilabel and y.shape[1] == len(binarizer.classes_):
+        return
+    given = (
+        "one label per sample"
+        if y.ndim == 1
+        else (f"a label-indicator y of {y.shape[1]} labels")
+    )
+    raise ValueError(
+        f"The model was fitted on {fitted}, but this y is {given}: warm_start "
+        "and partial_fit continue the fitted task. Set warm_start=False (or "
+        "refit) to train a new network."
+    )
