@@ -163,6 +163,19 @@ class _Sequences(RuleBasedStateMachine):
     def _partial_fit(self, X, y, pass_classes):
         self.model.partial_fit(X, y)
 
+    @rule(draw=st.data(), method=st.sampled_from(["predict", "score"]))
+    def predict(self, draw, method):
+        """Predicting changes nothing, and fails only with a clear error (not
+        fitted, or X of another width)."""
+        X, y = self._draw_data(draw)
+        before = snapshot(self.model)
+        try:
+            self.model.predict(X) if method == "predict" else self.model.score(X, y)
+        except ValueError as error:
+            message = str(error).lower()
+            assert not any(word in message for word in UNCLEAR), message
+        assert_same_state(snapshot(self.model), before)
+
     @rule(draw=st.data())
     def set_params(self, draw):
         name = draw.draw(st.sampled_from(sorted(self.parameters)), label="parameter")
