@@ -47,3 +47,13 @@ def assert_same_state(after, before, where="estimator"):
     else:
         assert type(after) is type(before), where
         assert_same_state(after.__getstate__(), before.__getstate__(), where)
+
+
+def assert_same_weights(model, reference):
+    """The two models have the same weights, bit for bit and dtype for dtype."""
+    for W, W_ref in zip(
+        model.coefs_ + model.intercepts_,
+        reference.coefs_ + reference.intercepts_,
+        strict=True,
+    ):
+        assert_array_equal(W, W_ref, strict=True)

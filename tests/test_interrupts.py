@@ -30,7 +30,7 @@ from skmanualnet._base import training_problem
 from skmanualnet._problem import full_batch_loss
 
 from ._data import make_regression_task, make_task
-from ._state import assert_same_state, snapshot
+from ._state import assert_same_state, assert_same_weights, snapshot
 
 INTERRUPTED = "Training interrupted by user"
 PACKAGE = str(Path(skmanualnet.__file__).parent)
@@ -186,12 +186,7 @@ def test_lbfgs_interrupted_keeps_its_last_iteration_and_warns(monkeypatch):
     reference = _quiet(
         lambda: ManualMLPClassifier(**params, max_iter=model.n_iter_).fit(X, y)
     )
-    for W, W_ref in zip(
-        model.coefs_ + model.intercepts_,
-        reference.coefs_ + reference.intercepts_,
-        strict=True,
-    ):
-        assert_array_equal(W, W_ref)
+    assert_same_weights(model, reference)
     assert model.loss_ == reference.loss_
 
 
@@ -231,8 +226,7 @@ def test_an_interrupt_in_partial_fit_reaches_the_caller_and_changes_nothing(
     monkeypatch.undo()
     model.partial_fit(X, y)  # the next step is the one the twin takes
     twin.partial_fit(X, y)
-    for W, W_twin in zip(model.coefs_, twin.coefs_, strict=True):
-        assert_array_equal(W, W_twin)
+    assert_same_weights(model, twin)
 
 
 def test_ctrl_c_stops_a_streaming_loop(monkeypatch):
