@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._activations import ACTIVATIONS
 from ._callbacks import EpochCallbacks
+from ._continued import check_continuable, fitted_dtype, start_history
 from ._divergence import DivergenceError, warn_if_blown_up
 from ._epochs import EpochSettings, run_epochs
 from ._lbfgs import run_lbfgs
@@ -142,6 +143,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         -------
         self : estimator
             The fitted estimator.
+
+        Notes
+        -----
+        A KeyboardInterrupt (Ctrl-C) once an epoch or an L-BFGS iteration has
+        completed stops training with a ``UserWarning`` and keeps the model
+        trained so far; before that, or outside the training steps, it
+        propagates and the estimator is left as it was before the call.
         """
         with undo_on_failure(self, keep_if=first_fit_diverged):
             return self._fit(X, y, sample_weight, call="fit")
@@ -161,23 +169,18 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=self._y_numeric,
-            dtype=(np.float64, np.float32),
+            dtype=(np.float64, np.float32) if fresh else fitted_dtype(self),
             reset=fresh,
         )
         check_magnitude(X)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
         check_magnitude(T, "y", X.dtype)
-        sample_weight = self._sample_weight(y, sample_weight, X, call)
+        sample_weight = self._sample_weight(y, sample_weight, X, call, encoder)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         check_network_size(self.hidden_layer_sizes, layout, X.dtype)
         head = self._head(encoder)
-        if not fresh and head.name != self.out_activation_:
-            raise ValueError(
-                f"The fitted network's output is {self.out_activation_!r} but the "
-                f"parameters now ask for {head.name!r}: warm_start and partial_fit "
-                "continue from the fitted weights, so the output must stay. Set "
-                "warm_start=False (or refit) to train a new network."
-            )
+        if not fresh:
+            check_continuable(self, layout, head)
         activations = tuple(ACTIVATIONS[self.activation] for _ in hidden)
         network = Network(layout, activations, head, float(self.alpha))
         random_state = check_random_state(self.random_state)
@@ -185,7 +188,6 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             theta = glorot_uniform(layout, self.activation, random_state, X.dtype)
             scale = data_scale(X, T, sample_weight)
         else:
-            self._check_same_layout(layout)
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
             scale = self._data_scale
         return TrainingProblem(
@@ -201,18 +203,6 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             random_state=random_state,
             data_scale=scale,
         )
-
-    def _check_same_layout(self, layout):
-        """Continuing from fitted weights needs the same layer widths."""
-        fitted = [self.coefs_[0].shape[0], *(W.shape[1] for W in self.coefs_)]
-        if list(layout.layer_units) != fitted:
-            raise ValueError(
-                f"The fitted network has layer widths {fitted} but "
-                f"hidden_layer_sizes={self.hidden_layer_sizes!r} asks for "
-                f"{list(layout.layer_units)}: warm_start and partial_fit continue "
-                "from the fitted weights, so the widths must stay. Set "
-                "warm_start=False (or refit) to train a new network."
-            )
 
     # --- fit ----------------------------------------------------------------
 
@@ -242,7 +232,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
     def _adopt(self, problem, fresh):
         """Fitted attributes that describe the model, set before training (the
         weights ``coefs_`` / ``intercepts_`` are views of θ, so that callbacks
-        see each epoch's weights); a fresh fit also starts a new history."""
+        see each epoch's weights), and the history the call extends."""
         self.n_features_in_ = problem.n_features_in
         if problem.feature_names_in is not None:
             self.feature_names_in_ = problem.feature_names_in
@@ -255,11 +245,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         self.n_layers_ = len(layout.layer_units)
         self.out_activation_ = problem.network.head.name
         self._data_scale = problem.data_scale  # 'auto' η of every later call
-        if fresh:
-            self.n_iter_, self.t_ = 0, 0
-            self._optimizer = self._stopping = None
-            if self.solver in STOCHASTIC_SOLVERS:
-                self.loss_curve_ = []
+        start_history(self, self.solver in STOCHASTIC_SOLVERS, fresh)
 
     def _train_stochastic(self, problem, call, callbacks):
         """The epoch loop on the problem's rows (less the held-out split), then
@@ -283,6 +269,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             shuffle=self.shuffle,
             verbose=self.verbose,
             warn_at_max=call != "partial_fit",
+            stop_on_interrupt=call != "partial_fit",
         )
         network = batch_penalty_network(
             problem.network, data, batch_size, self.penalty_scaling

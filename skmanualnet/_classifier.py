@@ -17,7 +17,12 @@ from sklearn.utils.validation import column_or_1d
 from ._base import BaseManualMLP, first_fit_diverged
 from ._docstrings import document_shared_parameters
 from ._heads import HEADS
-from ._labels import check_known_classes, new_label_binarizer
+from ._labels import (
+    check_indicator_matrix,
+    check_known_classes,
+    check_same_task,
+    new_label_binarizer,
+)
 from ._validation import check_sample_weight, undo_on_failure, weigh_classes
 
 
@@ -36,9 +41,10 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     %(shared_parameters)s
     class_weight : dict, "balanced" or None, default=None
         Weight of each class, multiplied into ``sample_weight``: a dict
-        ``{label: weight}``, or "balanced" for ``n_samples / (n_classes ·
-        count(label))`` (:func:`sklearn.utils.class_weight.compute_sample_weight`).
-        "balanced" needs the whole y, so it is refused by ``partial_fit``.
+        ``{label: weight}`` (classes not listed weigh 1), or "balanced" for
+        ``n_samples / (n_classes · count(label))``
+        (:func:`sklearn.utils.class_weight.compute_sample_weight`). "balanced"
+        needs the whole y, so it is refused by ``partial_fit``.
     early_stopping_metric : {"score", "loss"}, default="score"
         What early stopping watches on the held-out split: the accuracy
         (``validation_scores_``, as scikit-learn) or the cross-entropy
@@ -176,6 +182,12 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         -------
         self : ManualMLPClassifier
             The updated estimator.
+
+        Notes
+        -----
+        A KeyboardInterrupt (Ctrl-C) propagates, and the estimator is left as
+        it was before the call: a loop over chunks stops, and can resume with
+        the same chunk.
         """
         self._validate_params()  # sklearn skips it for partial_fit once fitted
         with undo_on_failure(self, keep_if=first_fit_diverged):
@@ -188,10 +200,13 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if y.ndim == 2:
+            check_indicator_matrix(y)
         if fresh:
             binarizer = new_label_binarizer(y, call, classes)
         else:
             binarizer = self._label_binarizer
+            check_same_task(binarizer, y)
             check_known_classes(self.classes_, y, call, classes)
         return y, binarizer.transform(y).astype(np.uint8), binarizer
 
@@ -203,13 +218,19 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
 
-    def _sample_weight(self, y, sample_weight, X, call):
-        """s, validated, times the class weights when ``class_weight`` is set."""
+    def _sample_weight(self, y, sample_weight, X, call, binarizer):
+        """s, validated, times the class weights when ``class_weight`` is set
+        (looked up over all the binarizer's classes)."""
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
         if self.class_weight is not None:
             sample_weight = weigh_classes(
-                self.class_weight, y, sample_weight, X.dtype, call == "partial_fit"
+                self.class_weight,
+                y,
+                binarizer.classes_,
+                sample_weight,
+                X.dtype,
+                call == "partial_fit",
             )
         return sample_weight
 

@@ -23,31 +23,62 @@ from ._workspace import Batches, Workspace
 class EpochSettings:
     """How the epochs run: at most ``max_epochs``, in batches of ``batch_size``
     rows, shuffled or not; ``warn_at_max`` warns when the last epoch is reached
-    without the stopping rule firing (not for partial_fit's single epoch)."""
+    without the stopping rule firing, and ``stop_on_interrupt`` ends the loop
+    on a Ctrl-C once an epoch has completed, instead of letting it reach the
+    caller (both not for partial_fit's single epoch)."""
 
     max_epochs: int
     batch_size: int
     shuffle: bool
     verbose: bool
     warn_at_max: bool
+    stop_on_interrupt: bool
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """What one epoch recorded: its training loss, and the held-out score and
+    loss after it (None without early stopping)."""
+
+    loss: float
+    validation_score: float | None = None
+    validation_loss: float | None = None
 
 
 @dataclass
 class History:
-    """What one call's epochs recorded: the training loss of each epoch, the
-    held-out score and loss of each (with early stopping), the samples seen,
-    and whether the user interrupted it."""
+    """What one call's epochs recorded, epoch by epoch (each :class:`Epoch`
+    appended in one step, so that an interrupt never leaves half an epoch), the
+    rows of each epoch, and whether the user interrupted it."""
 
-    losses: list = field(default_factory=list)
-    validation_scores: list = field(default_factory=list)
-    validation_losses: list = field(default_factory=list)
-    samples_seen: int = 0
+    epochs: list = field(default_factory=list)
+    n_samples: int = 0
     interrupted: bool = False
 
     @property
     def n_iter(self):
         """Epochs completed."""
-        return len(self.losses)
+        return len(self.epochs)
+
+    @property
+    def samples_seen(self):
+        """Training samples seen, summed over the epochs."""
+        return self.n_iter * self.n_samples
+
+    @property
+    def losses(self):
+        """The training loss of each epoch."""
+        return [epoch.loss for epoch in self.epochs]
+
+    @property
+    def validation_scores(self):
+        """The held-out score after each epoch."""
+        return [epoch.validation_score for epoch in self.epochs]
+
+    @property
+    def validation_losses(self):
+        """The held-out loss after each epoch."""
+        return [epoch.validation_loss for epoch in self.epochs]
 
 
 def run_epochs(
@@ -60,8 +91,9 @@ def run_epochs(
     epoch; ``validation`` (a :class:`~skmanualnet._problem.ValidationSet`) is
     scored after each when the rule watches it; ``callbacks`` is told when each
     epoch begins and ends, and may stop the loop. ``samples_seen`` counts the
-    samples of earlier calls (for the invscaling schedule). A Ctrl-C ends the
-    loop with a warning; divergence raises
+    samples of earlier calls (for the invscaling schedule). A Ctrl-C after the
+    first epoch ends the loop with a warning when ``settings.stop_on_interrupt``
+    (θ is kept as the last step left it), else it propagates; divergence raises
     :class:`~skmanualnet.DivergenceError` carrying the history so far, with θ
     as it was at the start of the diverging epoch.
     """
@@ -72,7 +104,8 @@ def run_epochs(
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
     training = batch_training(network, optimizer, n_samples, settings)
     explain = stochastic_explainer(data, network, settings.batch_size)
-    order, guard, history = np.arange(n_samples), DivergenceGuard(explain), History()
+    order, guard = np.arange(n_samples), DivergenceGuard(explain)
+    history = History(n_samples=n_samples)
     stopping.start(theta)
     try:
         for _ in range(settings.max_epochs):
@@ -88,9 +121,7 @@ def run_epochs(
                 np.copyto(theta, epoch_start)
                 error.history = history
                 raise
-            history.losses.append(loss)
-            history.samples_seen += n_samples
-            _watch(stopping, theta, loss, validation, network, history)
+            history.epochs.append(_watch(stopping, theta, loss, validation, network))
             if settings.verbose:
                 print(_epoch_line(history, optimizer, time.perf_counter() - began))
             optimizer.epoch_end(samples_seen + history.samples_seen)
@@ -104,6 +135,8 @@ def run_epochs(
                     ConvergenceWarning,
                 )
     except KeyboardInterrupt:
+        if not (settings.stop_on_interrupt and history.n_iter):
+            raise  # nothing to keep: the caller undoes the call
         history.interrupted = True
         warn("Training interrupted by user.", UserWarning)
     stopping.restore_best(theta)
@@ -134,16 +167,15 @@ def _epoch(theta, grad, training, batches, order, ws, guard, settings, epoch):
     return accumulated_loss / n_samples
 
 
-def _watch(stopping, theta, loss, validation, network, history):
-    """Score the epoch (on the held-out rows when the rule watches them) and
-    tell the stopping rule."""
-    if stopping.validates:
-        score, validation_loss = validation.metrics(network, theta)
-        history.validation_scores.append(score)
-        history.validation_losses.append(validation_loss)
-        stopping.update(theta, loss, score, validation_loss)
-    else:
+def _watch(stopping, theta, loss, validation, network):
+    """The epoch's :class:`Epoch` (scored on the held-out rows when the rule
+    watches them), once the stopping rule has been told."""
+    if not stopping.validates:
         stopping.update(theta, loss)
+        return Epoch(loss)
+    score, validation_loss = validation.metrics(network, theta)
+    stopping.update(theta, loss, score, validation_loss)
+    return Epoch(loss, score, validation_loss)
 
 
 def _rule_stops(stopping, optimizer, settings):
@@ -162,10 +194,11 @@ def _rule_stops(stopping, optimizer, settings):
 
 def _epoch_line(history, optimizer, seconds):
     """One readable verbose line: epoch, losses, validation score, η, time."""
-    line = f"Iteration {history.n_iter}, loss = {history.losses[-1]:.8f}"
-    if history.validation_scores:
+    epoch = history.epochs[-1]
+    line = f"Iteration {history.n_iter}, loss = {epoch.loss:.8f}"
+    if epoch.validation_score is not None:
         line += (
-            f", validation loss = {history.validation_losses[-1]:.8f}"
-            f", validation score = {history.validation_scores[-1]:.4f}"
+            f", validation loss = {epoch.validation_loss:.8f}"
+            f", validation score = {epoch.validation_score:.4f}"
         )
     return line + f", learning rate = {optimizer.learning_rate:.3g}, {seconds:.3f} s"

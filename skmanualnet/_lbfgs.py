@@ -25,11 +25,26 @@ class LbfgsResult:
     loss: float
 
 
+@dataclass(frozen=True)
+class _Iterate:
+    """A completed iteration: its number, θ (float64, as scipy's) and L(θ)."""
+
+    n_iter: int
+    x: np.ndarray
+    loss: float
+
+
 def run_lbfgs(problem, max_iter, max_fun, tol, verbose):
     """Minimise L(θ) over all rows of ``problem``, θ (``problem.theta``) updated
-    in place; scipy works in float64, the loss and gradient in θ's dtype."""
+    in place; scipy works in float64, the loss and gradient in θ's dtype.
+
+    A Ctrl-C after the first iteration ends the minimisation with a warning,
+    θ the last completed iterate and the result its loss; before it, the
+    KeyboardInterrupt propagates (the caller undoes the call).
+    """
     theta = problem.theta
     loss_and_grad = full_batch_loss(problem)
+    last = None  # the last completed iteration, replaced in one assignment
 
     def objective(x):
         theta[...] = x
@@ -37,13 +52,28 @@ def run_lbfgs(problem, max_iter, max_fun, tol, verbose):
         return loss, grad.astype(np.float64)
 
     start = theta.astype(np.float64)
-    result = scipy.optimize.minimize(
-        objective,
-        start,
-        method="L-BFGS-B",
-        jac=True,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+
+    def completed(intermediate_result):
+        nonlocal last
+        n_iter = 1 if last is None else last.n_iter + 1
+        x, loss = intermediate_result.x.copy(), float(intermediate_result.fun)
+        last = _Iterate(n_iter, x, loss)
+
+    try:
+        result = scipy.optimize.minimize(
+            objective,
+            start,
+            method="L-BFGS-B",
+            jac=True,
+            callback=completed,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
+    except KeyboardInterrupt:
+        if last is None:
+            raise
+        theta[...] = last.x
+        warn("Training interrupted by user.", UserWarning)
+        return LbfgsResult(n_iter=last.n_iter, loss=last.loss)
     theta[...] = result.x
     if verbose:
         print(f"L-BFGS: {result.nit} iterations, loss = {result.fun:.8f}")

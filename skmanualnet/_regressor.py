@@ -194,6 +194,12 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         -------
         self : ManualMLPRegressor
             The updated estimator.
+
+        Notes
+        -----
+        A KeyboardInterrupt (Ctrl-C) propagates, and the estimator is left as
+        it was before the call: a loop over chunks stops, and can resume with
+        the same chunk.
         """
         self._validate_params()  # sklearn skips it for partial_fit once fitted
         with undo_on_failure(self, keep_if=first_fit_diverged):
@@ -229,7 +235,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
     def _set_targets(self, encoder):
         """Regression keeps no target encoding."""
 
-    def _sample_weight(self, y, sample_weight, X, call):
+    def _sample_weight(self, y, sample_weight, X, call, encoder):
         """s, validated."""
         if sample_weight is None:
             return None

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_array,
@@ -106,19 +106,26 @@ def check_sample_weight(sample_weight, X):
         if named is None:
             raise
         raise named from error
+    return _check_finite_sum(sample_weight, "sample_weight")
+
+
+def _check_finite_sum(weights, what):
+    """``weights``, if their sum is finite (``what`` names them otherwise)."""
     with np.errstate(over="ignore"):
-        total = sample_weight.sum()
+        total = weights.sum()
     if not np.isfinite(total):
         raise ValueError(
-            f"sample_weight sums to {total} (its largest value is "
-            f"{sample_weight.max():.3g}); it must have a finite sum: rescale it."
+            f"{what} sums to {total} (its largest value is {weights.max():.3g}); "
+            "it must have a finite sum: rescale it."
         )
-    return sample_weight
+    return weights
 
 
-def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
-    """s ⊙ class weights: ``compute_sample_weight(class_weight, y)`` times the
-    sample weights, checked to be finite, non-negative and not all zero."""
+def weigh_classes(class_weight, y, classes, sample_weight, dtype, incremental):
+    """s ⊙ class weights, checked as ``sample_weight`` is (finite sum, not all
+    zero). A dict weighs the classes it omits 1, its weights looked up over all
+    ``classes`` (:func:`~sklearn.utils.class_weight.compute_class_weight`), so
+    that each chunk of a partial_fit gives a class the same weight."""
     if incremental and class_weight == "balanced":
         raise ValueError(
             "class_weight='balanced' needs the whole y and is not supported by "
@@ -136,9 +143,15 @@ def weigh_classes(class_weight, y, sample_weight, dtype, incremental):
                 "class_weight values must be finite and non-negative, got "
                 f"{class_weight!r}."
             )
-    weights = compute_sample_weight(class_weight, y).astype(dtype)
+    if isinstance(class_weight, dict) and y.ndim == 1:
+        per_class = compute_class_weight(class_weight, classes=classes, y=y)
+        weights = per_class[np.searchsorted(classes, y)].astype(dtype)
+    else:
+        weights = compute_sample_weight(class_weight, y).astype(dtype)
     if sample_weight is not None:
-        weights *= sample_weight
+        with np.errstate(over="ignore"):
+            weights *= sample_weight
+    _check_finite_sum(weights, "class_weight times sample_weight")
     if not weights.any():
         raise ValueError(
             "class_weight and sample_weight together give every sample weight 0; "
@@ -206,15 +219,15 @@ def _state(est):
 
 @contextmanager
 def undo_on_failure(est, keep_if=lambda error, was_fitted: False):
-    """Restore ``est``'s fitted state if the body raises, unless ``keep_if`` says
-    to keep what the failed call left (the last finite weights of a first fit
-    that diverged)."""
+    """Restore ``est``'s fitted state if the body raises anything, a
+    KeyboardInterrupt included, unless ``keep_if`` says to keep what the failed
+    call left (the last finite weights of a first fit that diverged)."""
     saved = copy.deepcopy(_state(est))
     try:
         yield
-    except Exception as error:
+    except BaseException as error:
         if not keep_if(error, "coefs_" in saved):
-            for key in _state(est):
-                delattr(est, key)
-            vars(est).update(saved)
+            failed = _state(est)
+            kept = {k: v for k, v in vars(est).items() if k not in failed}
+            est.__dict__ = {**kept, **saved}  # one assignment: never half restored
         raise
