@@ -89,8 +89,9 @@ for activation, curve in sorted(curves.items(), key=lambda item: item[1][-1]):
 
 # %%
 # An activation of your own is φ and φ′, both arrays in, arrays out. Here the
-# softsign, φ(z) = z / (1 + |z|), φ′(z) = 1 / (1 + |z|)². Defined at the top
-# level of a module, the functions pickle with the model.
+# softsign, :math:`\varphi(z) = z / (1 + |z|)`, with
+# :math:`\varphi'(z) = 1 / (1 + |z|)^2`. Defined at the top level of a module,
+# the functions pickle with the model.
 
 
 def softsign(z):
@@ -114,8 +115,8 @@ errors = check_gradients(model, X_train[:20], y_train[:20])
 print(f"largest relative error: {max(errors['coefs'] + errors['intercepts']):.1e}")
 
 # %%
-# A derivative with a slip in it, 1 / (1 + |z|) for 1 / (1 + |z|)², is caught
-# before the network is checked:
+# A derivative with a slip in it, :math:`1 / (1 + |z|)` for
+# :math:`1 / (1 + |z|)^2`, is caught before the network is checked:
 
 
 def softsign_prime_wrong(z):

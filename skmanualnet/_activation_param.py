@@ -148,7 +148,7 @@ def custom_activations(activation):
 
 def check_derivative(custom, eps=1e-6):
     """Raise a ValueError when φ′ of ``custom`` is not the central difference
-    (φ(z + h) − φ(z − h)) / 2h, h = ε max(1, |z|), at :data:`PROBE_POINTS`."""
+    ``(φ(z + h) − φ(z − h)) / 2h``, ``h = ε max(1, |z|)``, at ``PROBE_POINTS``."""
     z = PROBE_POINTS
     h = eps * np.maximum(1.0, np.abs(z))
     phi = np.asarray(custom.phi(z + h), dtype=float)

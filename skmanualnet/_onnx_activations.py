@@ -9,7 +9,7 @@ them from operators it runs in float64::
 
     leaky_relu  Max(z, 0.01 z)
     elu         Max(z, Exp(Min(z, 0)) − 1)          (eᶻ − 1 ≥ z everywhere)
-    softplus    Relu(z) + Log(1 + Exp(−|z|))
+    softplus    Relu(z) + Log(1 + Exp(−Abs(z)))
     gelu        z · ½ (1 + erf(z / √2)), erf computed in float32 (Cast)
 
 so that the float64 graph of a gelu network agrees with ``predict`` to about
@@ -30,7 +30,7 @@ def _opset(graph):
 
 
 def softplus_nodes(graph, z, stem):
-    """log(1 + eᶻ): Softplus, or Relu(z) + Log(1 + Exp(−|z|))."""
+    """log(1 + eᶻ): Softplus, or Relu(z) + Log(1 + Exp(−Abs(z)))."""
     if _float32(graph):
         return graph.node("Softplus", z, stem)
     tail = graph.node("Exp", graph.node("Neg", graph.node("Abs", z)))
