@@ -184,7 +184,9 @@ def _network(names):
 def test_the_workspace_keeps_z_only_for_layers_whose_derivative_reads_it():
     ws = Workspace.for_network(_network(("relu", "gelu", "elu")), 8, np.float64)
     passes = ws.rows(8)
-    shared = [np.shares_memory(z, a) for z, a in zip(passes.z, passes.a, strict=True)]
+    shared = [
+        np.shares_memory(z, a) for z, a in zip(passes.z[:-1], passes.a, strict=True)
+    ]
     assert shared == [True, False, True]
 
 
