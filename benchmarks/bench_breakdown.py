@@ -14,7 +14,13 @@ per batch is printed next to the GEMM floor's:
 * ``step``: off, the Nesterov SGD step on θ; on, the fused L2 gradient + step,
   which also returns the next batch's ‖W‖²;
 * ``budget``: what the speed target, the most that ours / floor may be for the
-  workload, leaves for everything but the floor.
+  workload, leaves for everything but the floor;
+* ``moves``: the least time that the gather and the step's memory traffic can
+  take, timed as plain copies of the same bytes: a batch of contiguous rows of
+  X copied into the batch buffer, and θ, the velocity and W̄ read while θ and
+  the velocity are written (``np.copyto`` twice and a sum: five arrays of θ's
+  size, as the fused step moves them). When ``moves`` exceeds ``budget`` the
+  target cannot be met without moving fewer bytes.
 
 ``--ablation`` prints instead what each fused kernel buys: µs per training
 batch (gather, passes and step, as the epoch loop runs them) with all
@@ -127,6 +133,22 @@ def timed_epoch(model, problem, order, fused):
     return {piece: 1e6 * s / n_batches for piece, s in spent.items()}, n_batches
 
 
+def memory_moves(problem, B, n_batches):
+    """µs per batch of the copies that move the gather's and the step's bytes."""
+    X, theta = problem.X, problem.theta
+    rows = np.empty((B, X.shape[1]), dtype=X.dtype)
+    velocity, grad = np.ones_like(theta), np.ones_like(theta)
+    theta_out, velocity_out = np.empty_like(theta), np.empty_like(theta)
+    start = time.perf_counter()
+    for i in range(n_batches):
+        first = (i * B) % max(1, X.shape[0] - B)
+        np.copyto(rows, X[first : first + B])  # W1-W4: dense X
+        np.copyto(theta_out, theta)
+        np.copyto(velocity_out, velocity)
+        np.add.reduce(grad)
+    return 1e6 * (time.perf_counter() - start) / n_batches
+
+
 def breakdown(name, repeats, modes):
     """{mode: median µs per batch of each piece, and of the floor}."""
     cfg = WORKLOADS[name]
@@ -135,7 +157,7 @@ def breakdown(name, repeats, modes):
     floor = GemmFloor(X, cfg, len(np.unique(y)))
     rng = np.random.default_rng(0)
     rows = {mode: [] for mode in modes}
-    floors = []
+    floors, moves = [], []
     for _ in range(repeats + 1):  # the first is a warm-up
         order = rng.permutation(X.shape[0])
         for mode, fused in modes.items():  # interleaved, on the same weights
@@ -145,11 +167,13 @@ def breakdown(name, repeats, modes):
         floor.epoch()
         n_batches = rows["off"][-1][1]
         floors.append(1e6 * (time.perf_counter() - start) / n_batches)
+        moves.append(memory_moves(problem, model.batch_size, n_batches))
     result = {}
     for mode in modes:
         pieces = [p for p, _ in rows[mode][1:]]
         result[mode] = {p: float(np.median([r[p] for r in pieces])) for p in PIECES}
         result[mode]["floor"] = float(np.median(floors[1:]))
+        result[mode]["moves"] = float(np.median(moves[1:]))
     return result
 
 
@@ -228,7 +252,7 @@ def main():
         if "on" not in modes:
             raise SystemExit("--ablation needs numba (pip install -e '.[fast]')")
         return ablation_table(args)
-    head = ["floor", *PIECES, "elem", "total", "tot/fl", "budget", "target"]
+    head = ["floor", *PIECES, "elem", "total", "tot/fl", "budget", "moves", "target"]
     print("µs per batch (medians)")
     print(f"{'workload':<9}{'accel':<6}" + "".join(f"{h:>9}" for h in head))
     for name in args.workloads:
@@ -236,6 +260,7 @@ def main():
             total = sum(r[p] for p in PIECES)
             values = [r["floor"], *(r[p] for p in PIECES), r["fwd+bwd"] - r["floor"]]
             values += [total, total / r["floor"], (TARGETS[name] - 1) * r["floor"]]
+            values += [r["moves"]]
             cells = "".join(f"{v:>9.2f}" if v < 10 else f"{v:>9.0f}" for v in values)
             print(f"{name:<9}{mode:<6}{cells}{TARGETS[name]:>9.2f}", flush=True)
 

@@ -10,6 +10,7 @@ a later backend (compiled kernels, array-API arrays) one place to replace.
 import functools
 
 import numpy as np
+from scipy import sparse
 
 
 def matmul_into(out, a, b):
@@ -19,7 +20,23 @@ def matmul_into(out, a, b):
     # call, which counts at small batches); np.dot wants out's exact dtype
     if type(a) is np.ndarray and a.dtype == out.dtype:
         return np.dot(a, b, out=out)
+    if sparse.issparse(a):
+        return sparse_matmul_into(out, a, b)
     out[...] = a @ b
+    return out
+
+
+def sparse_matmul_into(out, a, b, block_bytes=2**19):
+    """out = a b for a sparse ``a``, a block of out's columns at a time.
+
+    scipy's sparse × dense product returns a new array: one of out's size would
+    be a temporary as large as the result (for W̄¹ = Xᵀ Z̄¹, as large as W¹).
+    Blocks of at most ``block_bytes`` keep the extra memory O(1) in the width.
+    """
+    width = max(1, block_bytes // max(1, out.shape[0] * out.itemsize))
+    for start in range(0, out.shape[1], width):
+        columns = slice(start, start + width)
+        out[:, columns] = a @ b[:, columns]
     return out
 
 

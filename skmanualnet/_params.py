@@ -6,6 +6,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils import gen_batches
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
@@ -67,15 +68,24 @@ SHARED_CONSTRAINTS = {
 AUTO_LEARNING_RATE = {"sgd": 0.05, "adam": 1e-3}  # lbfgs has no learning rate
 
 
+def row_sums_of_squares(X):
+    """‖xᵢ‖² for every row i, in float64. A sparse X is taken a block of rows at
+    a time, so that no copy of all its entries is made (duplicate entries of a
+    non-canonical matrix are summed before squaring)."""
+    if not sparse.issparse(X):
+        return np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    squares = np.empty(X.shape[0])
+    for rows in gen_batches(X.shape[0], 1024):
+        block = X[rows]
+        squares[rows] = np.ravel(block.multiply(block).sum(axis=1, dtype=np.float64))
+    return squares
+
+
 def input_rms(X, sample_weight=None):
     """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
     (uncentred; for sparse X over the stored entries, without densifying)."""
     with np.errstate(over="ignore"):
-        if sparse.issparse(X):
-            squares = X.multiply(X).sum(axis=1, dtype=np.float64)
-            squares = np.asarray(squares).ravel()
-        else:
-            squares = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+        squares = row_sums_of_squares(X)
         kappa = np.average(squares, weights=sample_weight) / X.shape[1]
     if not np.isfinite(kappa):  # ‖xᵢ‖² beyond the float range: measure X / max|x|
         values = X.data if sparse.issparse(X) else X

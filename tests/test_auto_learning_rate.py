@@ -7,6 +7,7 @@ float32 and float64 fits of the same data part ways (sklearn's
 test_mlp_classifier_dtypes_casting, reproduced below with our own code).
 """
 
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -51,6 +52,18 @@ def test_input_rms_of_sparse_X_is_that_of_the_dense_X(fmt):
     assert input_rms(dup) == pytest.approx(
         np.sqrt((3**2 + 3**2) / 4)
     )  # [[3, 0], [0, 3]]
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_input_rms_of_sparse_X_does_not_copy_its_entries(fmt):
+    """The squares are summed a block of rows at a time: a copy of X's entries
+    (X.multiply(X) holds nnz values and indices) would outgrow X itself."""
+    X = sparse.random(20000, 200, density=0.1, format=fmt, random_state=0)
+    tracemalloc.start()
+    input_rms(X)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < X.data.nbytes / 2  # a copy of the entries: 1.5 nbytes or more
 
 
 def test_input_rms_past_the_float_range_is_finite():

@@ -70,6 +70,11 @@ def test_bench_breakdown_pieces_add_up_to_the_total_on_and_off():
         assert total == pytest.approx(gather + fwd_bwd + l2 + step, abs=2.5)
         assert elem == pytest.approx(fwd_bwd - floor, abs=1.5)
         assert float(row[9]) == pytest.approx(total / floor, rel=0.05)
+        budget, moves, target = map(float, row[10:13])
+        assert budget == pytest.approx((target - 1) * floor, rel=0.01, abs=0.5)
+        assert moves > 0
+    for off, on in zip(rows[::2], rows[1::2], strict=True):  # one copy timing
+        assert off[11] == on[11]
 
 
 def test_bench_epoch_first_fit_runs_fresh_processes():

@@ -1,7 +1,8 @@
 """One batch's loss and gradient on the fused kernels: ``_network``'s pass, regrouped.
 
 The matrix products are the reference's own functions (``affine``'s product,
-``weight_gradient``, ``input_error``: BLAS into the workspace); what numpy does
+``weight_gradient``, ``input_error``: BLAS into the workspace; a sparse batch's
+by the kernels of ``_sparse``); what numpy does
 between them in several passes, a kernel does in one (``_layers``, ``_heads``).
 A layer whose activation, or an output whose head, has no kernel runs the
 reference's functions instead. The penalty's gradient is left to the fused
@@ -12,15 +13,15 @@ import functools
 
 import numpy as np
 
-from .._kernels import log_eps, matmul_into
+from .._kernels import log_eps
 from .._network import (
     activation_derivative,
     batch_weights,
     bias_gradient,
     hidden_error,
     input_error,
-    weight_gradient,
 )
+from ._sparse import product_into, weight_gradient_into
 from ._update import sum_of_squares
 
 
@@ -43,7 +44,7 @@ def row_weights(sample_weight, n_rows, dtype):
 def hidden_forward(a, W, b, activation, kernel, z, out):
     """aˡ = φ(aˡ⁻¹ Wˡ + bˡ) into ``out``: the product, then bias and φ in one
     pass, in place (a kernel runs only where aˡ overwrites zˡ)."""
-    matmul_into(z, a, W)
+    product_into(z, a, W)
     if kernel is None or not np.may_share_memory(z, out):
         z += b
         return activation.phi(z, out=out)
@@ -95,7 +96,7 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
         a = hidden_forward(a, coefs[l - 1], intercepts[l - 1], activations[l - 1],
                            kernels.forward[l - 1], buffers.z[l - 1],
                            buffers.a[l - 1])  # fmt: skip
-    z = matmul_into(buffers.z[-1], a, coefs[-1])
+    z = product_into(buffers.z[-1], a, coefs[-1])
     loss, z_bar = output_loss_and_error(
         z,
         intercepts[-1],
@@ -114,7 +115,7 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
     # backward
     for l in range(len(coefs), 0, -1):
         a_prev = X if l == 1 else buffers.a[l - 2]
-        weight_gradient(a_prev, z_bar, out=W_bars[l - 1])
+        weight_gradient_into(a_prev, z_bar, W_bars[l - 1])
         if l > 1:
             a_bar = input_error(z_bar, coefs[l - 1], out=buffers.a_bar[l - 2])
             z_bar = hidden_backward(
