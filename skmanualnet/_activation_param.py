@@ -68,8 +68,9 @@ class CustomActivation:
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
-            raise TypeError(f"CustomActivation name must be a non-empty str, got "
-                            f"{self.name!r}.")  # fmt: skip
+            raise TypeError(
+                f"CustomActivation name must be a non-empty str, got {self.name!r}."
+            )
         if self.name in ACTIVATIONS:
             raise ValueError(
                 f"CustomActivation name {self.name!r} is a built-in activation's: "
