@@ -1,5 +1,6 @@
 """skmanualnet: scikit-learn MLPs trained by hand-derived back-propagation."""
 
+from ._activation_param import CustomActivation
 from ._classifier import ManualMLPClassifier
 from ._config import config_context, get_config, set_config
 from ._display import TrainingCurveDisplay
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackpropTrace",
+    "CustomActivation",
     "DivergenceError",
     "ManualMLPClassifier",
     "ManualMLPRegressor",

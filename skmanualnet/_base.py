@@ -9,24 +9,24 @@ scored (classification, regression).
 """
 
 import copy
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.callback import CallbackSupportMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._activations import ACTIVATIONS
+from ._activation_param import resolve_activations
 from ._callbacks import EpochCallbacks
 from ._continued import check_continuable, fitted_dtype, start_history
 from ._divergence import DivergenceError, warn_if_blown_up
 from ._epochs import EpochSettings, run_epochs
+from ._init import initial_parameters
 from ._lbfgs import run_lbfgs
-from ._network import Network, ParameterLayout, glorot_uniform, logits
+from ._network import Network, ParameterLayout, logits
 from ._optimizers import resume_or_make_optimizer
 from ._params import (
+    SHARED_CONSTRAINTS,
     check_batch_size,
     check_hidden_layer_sizes,
     check_network_size,
@@ -70,45 +70,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
     ``_set_targets``, ``_sample_weight``, ``_stratify`` and ``_score_logits``.
     """
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [
-            StrOptions({"auto"}),
-            Interval(Real, 0, None, closed="neither"),
-        ],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping_metric": [StrOptions({"score", "loss"})],
-        "penalty_scaling": [StrOptions({"batch", "mean_batch"})],
-    }
+    _parameter_constraints: dict = dict(SHARED_CONSTRAINTS)
 
     #: ``validate_data`` converts y to numbers (regression) or keeps labels.
     _y_numeric = False
@@ -181,11 +143,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         head = self._head(encoder)
         if not fresh:
             check_continuable(self, layout, head)
-        activations = tuple(ACTIVATIONS[self.activation] for _ in hidden)
+        activations = resolve_activations(self.activation, len(hidden))
         network = Network(layout, activations, head, float(self.alpha))
         random_state = check_random_state(self.random_state)
         if fresh:
-            theta = glorot_uniform(layout, self.activation, random_state, X.dtype)
+            theta = initial_parameters(
+                layout, activations, self.weight_init, random_state, X.dtype
+            )
             scale = data_scale(X, T, sample_weight)
         else:
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
@@ -351,7 +315,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
 
     def _logits(self, X):
         """zᴸ for validated X."""
-        activations = [ACTIVATIONS[self.activation]] * (len(self.coefs_) - 1)
+        activations = resolve_activations(self.activation, len(self.coefs_) - 1)
         return logits(X, self.coefs_, self.intercepts_, activations)
 
     def _checked_logits(self, X):

@@ -110,6 +110,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
+        weight_init="glorot_uniform",
         solver="sgd",
         alpha=1e-4,
         batch_size="auto",
@@ -137,6 +138,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size

@@ -4,8 +4,20 @@
 SHARED_PARAMETERS_DOC = """\
     hidden_layer_sizes : int or sequence of int, default=(100,)
         Width of each hidden layer.
-    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
-        Hidden activation φ.
+    activation : str, CustomActivation, or list or tuple of them, default="relu"
+        Hidden activation φ: one of "relu", "leaky_relu", "elu", "gelu",
+        "silu", "softplus", "mish", "tanh", "logistic", "identity", or a
+        :class:`~skmanualnet.CustomActivation`; for every hidden layer, or a
+        sequence with one per hidden layer (as long as ``hidden_layer_sizes``).
+    weight_init : {"glorot_uniform", "glorot_normal", "he_uniform", \
+            "he_normal"}, default="glorot_uniform"
+        How the initial weights are drawn from ``random_state``.
+        "glorot_uniform" is scikit-learn's scheme (the same model for the same
+        seed): weights and biases uniform in ±√(6 / (fan_in + fan_out)),
+        ±√(2 / (fan_in + fan_out)) for logistic layers. "glorot_normal" draws
+        the weights from N(0, 2 / (fan_in + fan_out)), "he_uniform" uniform in
+        ±√(6 / fan_in) and "he_normal" from N(0, 2 / fan_in), all three with
+        zero biases; He's schemes suit deep relu-like networks.
     solver : {"sgd", "adam", "lbfgs"}, default="sgd"
         Optimizer: mini-batch SGD (momentum, Nesterov), Adam, or full-batch L-BFGS
         (scipy's L-BFGS-B on the same loss and gradient).

@@ -100,7 +100,7 @@ def run_epochs(
     X, T, s = data
     n_samples = X.shape[0]
     batches = Batches(X, T, s, settings.batch_size)
-    ws = Workspace(network.layout.layer_units, settings.batch_size, theta.dtype)
+    ws = Workspace.for_network(network, settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
     training = batch_training(network, optimizer, n_samples, settings)
     explain = stochastic_explainer(data, network, settings.batch_size)

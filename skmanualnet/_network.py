@@ -96,22 +96,6 @@ class Network:
         return self.penalty_weight_sum
 
 
-def glorot_uniform(layout, activation, random_state, dtype):
-    """Wˡ, bˡ ~ U(−r, r) with r = √(f / (nₗ₋₁ + nₗ)), f = 2 for logistic, else 6.
-
-    Glorot & Bengio's initialisation as scikit-learn draws it: layer by layer,
-    the weights then the biases, in float64, then cast to ``dtype``.
-    """
-    factor = 2.0 if activation == "logistic" else 6.0
-    theta = np.empty(layout.size, dtype=dtype)
-    for W, b in zip(*layout.unpack(theta), strict=True):
-        fan_in, fan_out = W.shape
-        bound = np.sqrt(factor / (fan_in + fan_out))
-        W[...] = random_state.uniform(-bound, bound, (fan_in, fan_out))
-        b[...] = random_state.uniform(-bound, bound, fan_out)
-    return theta
-
-
 def affine(a, W, b, out):
     """zˡ = aˡ⁻¹ Wˡ + bˡ (``a`` may be a scipy sparse matrix)."""
     matmul_into(out, a, W)
@@ -156,6 +140,22 @@ def input_error(z_bar, W, out):
     return matmul_transposed_into(out, z_bar, W)
 
 
+def activation_derivative(activation, z, a, out):
+    """φ′(zˡ) into ``out``, read off aˡ or off zˡ, as the activation's φ′ reads.
+
+    z must have survived the forward pass for a φ′ of z: its workspace keeps
+    it in a buffer of its own (:meth:`~skmanualnet._workspace.Workspace.for_network`).
+    """
+    if activation.derivative_from == "a":
+        return activation.phi_prime(a, out=out)
+    if np.may_share_memory(z, a):
+        raise ValueError(
+            f"The {activation.name!r} layer's φ′ reads z, but z was overwritten by "
+            "a: build the workspace with Workspace.for_network(network, ...)."
+        )
+    return activation.phi_prime(z, out=out)
+
+
 def hidden_error(a_bar, phi_prime, out):
     """Z̄ˡ = Āˡ ⊙ φ′(zˡ): through the activation, unit by unit."""
     return np.multiply(a_bar, phi_prime, out=out)
@@ -186,8 +186,8 @@ def backward(X, z_bar, coefs, activations, buffers, W_bars, b_bars):
         bias_gradient(z_bar, out=b_bars[l - 1])
         if l > 1:
             a_bar = input_error(z_bar, coefs[l - 1], out=buffers.a_bar[l - 2])
-            phi_prime = activations[l - 2].phi_prime(
-                a_prev, out=buffers.phi_prime[l - 2]
+            phi_prime = activation_derivative(
+                activations[l - 2], buffers.z[l - 2], a_prev, buffers.phi_prime[l - 2]
             )
             z_bar = hidden_error(a_bar, phi_prime, out=buffers.z_bar[l - 2])
 

@@ -1,15 +1,16 @@
 """The forward pass as ONNX nodes, shared by the converters of every estimator.
 
-``zˡ = aˡ⁻¹Wˡ + bˡ`` is MatMul then Add, ``aˡ = φ(zˡ)`` is Relu, Tanh or
-Sigmoid (nothing for the identity): the nodes of ``_network.forward`` up to the
-output logits zᴸ. What follows zᴸ (the output link, the labels) is each
-converter's own. skl2onnx is imported only when a graph is built.
+``zˡ = aˡ⁻¹Wˡ + bˡ`` is MatMul then Add, ``aˡ = φ(zˡ)`` the activation's nodes
+(``_onnx_activations``; nothing for the identity): the nodes of
+``_network.forward`` up to the output logits zᴸ. What follows zᴸ (the
+output link, the labels) is each converter's own. skl2onnx is imported only
+when a graph is built.
 """
 
 import numpy as np
 
-#: Hidden activation φ → ONNX operator (the identity adds no node).
-HIDDEN_OPS = {"relu": "Relu", "tanh": "Tanh", "logistic": "Sigmoid", "identity": None}
+from ._activation_param import custom_activations, resolve_activations
+from ._onnx_activations import HIDDEN_NODES
 
 
 class GraphBuilder:
@@ -60,15 +61,33 @@ def forward_logits(graph, model, input_variable):
     a = input_variable.full_name
     if guess_proto_type(input_variable.type) != graph.proto:  # int64 or bool input
         a = graph.node("Cast", a, "cast_input", to=graph.proto)
-    last = len(model.coefs_) - 1
+    activations = hidden_activation_names(model)
     for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
         W_name = graph.constant(f"W{l + 1}", W.astype(graph.dtype))
         z = graph.node("MatMul", [a, W_name], f"aW{l + 1}")
         b_name = graph.constant(f"b{l + 1}", b.astype(graph.dtype))
         z = graph.node("Add", [z, b_name], f"z{l + 1}")
-        op = HIDDEN_OPS[model.activation]
-        a = graph.node(op, z, f"a{l + 1}") if l < last and op is not None else z
+        a = (
+            z
+            if l == len(activations)
+            else HIDDEN_NODES[activations[l]](graph, z, f"a{l + 1}")
+        )
     return a
+
+
+def hidden_activation_names(model):
+    """The name of each hidden layer's activation; a user-defined one has no
+    ONNX form, and is refused."""
+    custom = custom_activations(model.activation)
+    if custom:
+        raise NotImplementedError(
+            f"{type(model).__name__} uses the user-defined activation "
+            f"{custom[0].name!r}, which has no ONNX form: export needs built-in "
+            "activations only."
+        )
+    return [
+        a.name for a in resolve_activations(model.activation, len(model.coefs_) - 1)
+    ]
 
 
 def float_tensor_type(input_variable):

@@ -1,13 +1,66 @@
-"""Parameter checks that scikit-learn's constraint machinery cannot express alone,
-and the value ``learning_rate_init="auto"`` resolves to."""
+"""Parameter checks: the constraints the estimators share, the checks that
+scikit-learn's constraint machinery cannot express alone, and the value
+``learning_rate_init="auto"`` resolves to."""
 
 import os
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils import gen_batches
-from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
+
+from ._activation_param import CustomActivation
+from ._activations import ACTIVATIONS
+from ._init import WEIGHT_INITS
+
+#: The parameter constraints the classifier and the regressor share (scikit-learn's
+#: ``_parameter_constraints``); ``activation`` is resolved layer by layer at fit.
+SHARED_CONSTRAINTS = {
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "activation": [StrOptions(set(ACTIVATIONS)), CustomActivation, list, tuple],
+    "weight_init": [StrOptions(set(WEIGHT_INITS))],
+    "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "batch_size": [
+        StrOptions({"auto"}),
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+    "learning_rate_init": [
+        StrOptions({"auto"}),
+        Interval(Real, 0, None, closed="neither"),
+    ],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "early_stopping_metric": [StrOptions({"score", "loss"})],
+    "penalty_scaling": [StrOptions({"batch", "mean_batch"})],
+}
 
 #: learning_rate_init='auto' resolves per solver. Adam keeps its usual 1e-3.
 #: For SGD with momentum 0.9 and Nesterov, 1e-3 (scikit-learn's default, tuned

@@ -153,7 +153,7 @@ def full_batch_loss(problem, clip=True):
     workspace is): copy it to keep it past the next call.
     """
     dtype, network = problem.theta.dtype, problem.network
-    ws = Workspace(network.layout.layer_units, problem.X.shape[0], dtype)
+    ws = Workspace.for_network(network, problem.X.shape[0], dtype)
     X, T, s = problem.X, problem.T.astype(dtype), problem.sample_weight
     grad = np.empty_like(problem.theta)
 

@@ -16,14 +16,43 @@ two implementations share no shortcut.
 import math
 
 
+def _sigmoid(z):
+    """σ(z) for one unit, without overflow."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    return math.exp(z) / (1.0 + math.exp(z))
+
+
+def _softplus(z):
+    """log(1 + eᶻ) for one unit."""
+    return max(z, 0.0) + math.log1p(math.exp(-abs(z)))
+
+
+def _normal_cdf(z):
+    """Φ(z) = erfc(−z / √2) / 2."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
 def _phi(activation, z):
     """φ(z) for one unit."""
     if activation == "relu":
         return max(z, 0.0)
+    if activation == "leaky_relu":
+        return z if z > 0 else 0.01 * z
+    if activation == "elu":
+        return z if z > 0 else math.expm1(z)
+    if activation == "softplus":
+        return _softplus(z)
+    if activation == "gelu":
+        return z * _normal_cdf(z)
+    if activation == "silu":
+        return z * _sigmoid(z)
+    if activation == "mish":
+        return z * math.tanh(_softplus(z))
     if activation == "tanh":
         return math.tanh(z)
     if activation == "logistic":
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(z)
     return z
 
 
@@ -31,10 +60,23 @@ def _phi_prime(activation, z):
     """φ′(z) for one unit, from its input z."""
     if activation == "relu":
         return 1.0 if z > 0 else 0.0
+    if activation == "leaky_relu":
+        return 1.0 if z > 0 else 0.01
+    if activation == "elu":
+        return 1.0 if z > 0 else math.exp(z)
+    if activation == "softplus":
+        return _sigmoid(z)
+    if activation == "gelu":
+        return _normal_cdf(z) + z * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    if activation == "silu":
+        return _sigmoid(z) * (1.0 + z * (1.0 - _sigmoid(z)))
+    if activation == "mish":
+        t = math.tanh(_softplus(z))
+        return t + z * (1.0 - t * t) * _sigmoid(z)
     if activation == "tanh":
         return 1.0 - math.tanh(z) ** 2
     if activation == "logistic":
-        s = 1.0 / (1.0 + math.exp(-z))
+        s = _sigmoid(z)
         return s * (1.0 - s)
     return 1.0
 
@@ -73,7 +115,8 @@ def reference_gradients(
     sample_weight : array-like of shape (B,) or None
     coefs, intercepts : lists of arrays
         Wˡ of shape (nₗ₋₁, nₗ) and bˡ of shape (nₗ,).
-    activation : {"relu", "tanh", "logistic", "identity"}
+    activation : str or sequence of str
+        A built-in activation's name for every hidden layer, or one per layer.
     out_activation : {"softmax", "logistic"}
     alpha : float
 
@@ -92,6 +135,7 @@ def reference_gradients(
     W_bars = [[[0.0] * len(W[0]) for _ in range(len(W))] for W in coefs]
     b_bars = [[0.0] * len(b) for b in intercepts]
     L = len(coefs)
+    per_layer = [activation] * (L - 1) if isinstance(activation, str) else activation
     for n in range(n_samples):
         # forward, unit by unit
         a, zs = [list(map(float, X[n]))], []
@@ -102,7 +146,7 @@ def reference_gradients(
                 for j in range(len(b))
             ]
             zs.append(z)
-            a.append([_phi(activation, zj) for zj in z] if l < L - 1 else z)
+            a.append([_phi(per_layer[l], zj) for zj in z] if l < L - 1 else z)
         y = _output(out_activation, zs[-1])
         # backward, weight by weight
         z_bar = _logit_error(out_activation, y, list(map(float, T[n])), s[n] / s_sum)
@@ -119,7 +163,7 @@ def reference_gradients(
                     for i in range(len(W))
                 ]
                 z_bar = [
-                    a_bar[i] * _phi_prime(activation, zs[l - 1][i])
+                    a_bar[i] * _phi_prime(per_layer[l - 1], zs[l - 1][i])
                     for i in range(len(W))
                 ]
     for l, W in enumerate(coefs):

@@ -120,6 +120,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
+        weight_init="glorot_uniform",
         solver="sgd",
         alpha=1e-4,
         batch_size="auto",
@@ -149,6 +150,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
+        self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size

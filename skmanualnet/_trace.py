@@ -185,7 +185,7 @@ def trace_problem(model, problem):
     theta, network, X, s = (problem.theta, problem.network, problem.X,
                             problem.sample_weight)  # fmt: skip
     T = problem.T.astype(theta.dtype)
-    ws = Workspace(network.layout.layer_units, X.shape[0], theta.dtype, keep_all=True)
+    ws = Workspace.for_network(network, X.shape[0], theta.dtype, keep_all=True)
     grad = np.empty_like(theta)
     loss = loss_and_gradient(theta, grad, network, X, T, s, ws)  # the real passes
     passes, head = ws.rows(X.shape[0]), network.head

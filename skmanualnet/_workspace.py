@@ -19,9 +19,10 @@ class PassBuffers:
 
     ``z[l-1]`` zˡ, ``a[l-1]`` aˡ and ``phi_prime[l-1]`` φ′(zˡ) for the hidden
     layers; ``a_bar[l-1]`` Āˡ and ``z_bar[l-1]`` Z̄ˡ; ``y`` and ``log_y`` the
-    output. In training, zˡ and aˡ share memory (φ works in place) and so do Āˡ
-    and Z̄ˡ (z̄ = ā ⊙ φ′ in place); a workspace made with ``keep_all`` gives each
-    its own buffer, so that every intermediate can be read after the pass.
+    output. In training, zˡ and aˡ share memory (φ works in place) unless the
+    layer's φ′ reads z, and Āˡ and Z̄ˡ do (z̄ = ā ⊙ φ′ in place); a workspace
+    made with ``keep_all`` gives each its own buffer, so that every
+    intermediate can be read after the pass.
     """
 
     z: list
@@ -35,9 +36,15 @@ class PassBuffers:
 
 class Workspace:
     """Buffers for batches of up to ``n_rows`` rows of a network with
-    ``layer_units = [d, n₁, …, K]``, in ``dtype``."""
+    ``layer_units = [d, n₁, …, K]``, in ``dtype``.
 
-    def __init__(self, layer_units, n_rows, dtype, keep_all=False):
+    ``keep_z`` lists the hidden layers (0 for layer 1) whose aˡ gets a buffer
+    of its own, so that zˡ survives the forward pass: those whose φ′ is read
+    off z (:meth:`for_network` finds them). ``keep_all`` does so for every
+    buffer.
+    """
+
+    def __init__(self, layer_units, n_rows, dtype, keep_all=False, keep_z=()):
         widths = layer_units[1:]
         hidden = widths[:-1]
 
@@ -45,7 +52,10 @@ class Workspace:
             return [np.empty((n_rows, u), dtype=dtype) for u in units]
 
         self._z = buffers(widths)
-        self._a = buffers(hidden) if keep_all else self._z[:-1]
+        self._a = [
+            np.empty_like(z) if keep_all or i in keep_z else z
+            for i, z in enumerate(self._z[:-1])
+        ]
         self._phi_prime = buffers(hidden)
         self._z_bar = buffers(widths)
         self._a_bar = buffers(hidden) if keep_all else self._z_bar[:-1]
@@ -53,6 +63,18 @@ class Workspace:
         n_coef = sum(a * b for a, b in zip(layer_units[:-1], widths, strict=True))
         self.coef_scratch = np.empty(n_coef, dtype=dtype)  # L2 penalty, gradient
         self._rows = {}  # B -> PassBuffers (a batch loop sees at most two sizes)
+
+    @classmethod
+    def for_network(cls, network, n_rows, dtype, keep_all=False):
+        """The workspace of a :class:`~skmanualnet._network.Network`: zˡ kept
+        for the layers whose activation's φ′ reads z."""
+        keep_z = [
+            i
+            for i, activation in enumerate(network.activations)
+            if activation.derivative_from == "z"
+        ]
+        layer_units = network.layout.layer_units
+        return cls(layer_units, n_rows, dtype, keep_all=keep_all, keep_z=keep_z)
 
     def rows(self, n_rows):
         """:class:`PassBuffers` of the first ``n_rows`` rows (C-contiguous views)."""

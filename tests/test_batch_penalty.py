@@ -18,12 +18,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._heads import HEADS
-from skmanualnet._network import (
-    Network,
-    ParameterLayout,
-    glorot_uniform,
-    loss_and_gradient,
-)
+from skmanualnet._init import initial_parameters
+from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
 from skmanualnet._workspace import Workspace
 
 from ._data import make_regression_task, make_task
@@ -113,7 +109,8 @@ def test_the_penalty_term_and_gradient_use_the_given_weight_sum():
     s = np.linspace(0.5, 2.0, len(X))
     units = [X.shape[1], 5, 3]
     data, penalised = _network(units, 0.0), _network(units, 3.0, 40.0)
-    theta = glorot_uniform(data.layout, "tanh", np.random.RandomState(0), np.float64)
+    tanh, rng = (ACTIVATIONS["tanh"],), np.random.RandomState(0)
+    theta = initial_parameters(data.layout, tanh, "glorot_uniform", rng, np.float64)
     ws = Workspace(units, len(X), np.float64)
     grad_data, grad = np.empty_like(theta), np.empty_like(theta)
     loss_data = loss_and_gradient(theta, grad_data, data, X, T, s, ws, clip=False)

@@ -1,19 +1,42 @@
 """scikit-learn's estimator checks, all of them, with nothing excused."""
 
+import numpy as np
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet import CustomActivation, ManualMLPClassifier, ManualMLPRegressor
+
+
+def softsign(z):
+    """φ(z) = z / (1 + |z|), at module level so that the estimator pickles."""
+    return z / (1 + np.abs(z))
+
+
+def softsign_prime(z):
+    """φ′(z) = 1 / (1 + |z|)²."""
+    return 1 / (1 + np.abs(z)) ** 2
+
 
 ESTIMATORS = [
     ManualMLPClassifier(),
     ManualMLPClassifier(hidden_layer_sizes=(8, 6), activation="tanh"),
     ManualMLPClassifier(activation="logistic"),
+    ManualMLPClassifier(
+        hidden_layer_sizes=(8, 6), activation=("gelu", "elu"), weight_init="he_normal"
+    ),
+    ManualMLPClassifier(
+        hidden_layer_sizes=(8,),
+        activation=[CustomActivation("softsign", softsign, softsign_prime)],
+    ),
     ManualMLPRegressor(),
     ManualMLPRegressor(
         hidden_layer_sizes=(8, 6), activation="tanh", solver="adam",
         learning_rate_init=0.01,
     ),
     ManualMLPRegressor(solver="lbfgs", activation="logistic"),
+    ManualMLPRegressor(
+        activation="mish", weight_init="he_uniform", solver="adam",
+        learning_rate_init=0.01,
+    ),
     ManualMLPRegressor(loss="huber"),
     ManualMLPRegressor(loss="quantile", quantile=0.8),
     ManualMLPRegressor(loss="absolute_error"),

@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
-from skmanualnet import ManualMLPClassifier, config_context
+from skmanualnet import CustomActivation, ManualMLPClassifier, config_context
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._base import training_problem
 from skmanualnet._losses import l2_penalty
@@ -46,6 +46,14 @@ from skmanualnet._fast import (
 from skmanualnet._fast import _heads as fused_heads
 
 DTYPES = [np.float64, np.float32]
+
+
+def relu_of(z):
+    return np.maximum(z, 0)
+
+
+def relu_prime_of(z):
+    return (z > 0).astype(z.dtype)
 
 
 def tol(dtype):
@@ -174,8 +182,20 @@ def test_layer_kernels_are_bias_phi_and_phi_prime_product(name, dtype):
     assert_close(b_bar, bias_gradient(z_bar, out=np.empty(6, dtype)), dtype)
 
 
-def test_every_activation_has_a_layer_kernel():
-    assert set(_layers.KERNELS) == set(ACTIVATIONS)
+def test_every_activation_whose_derivative_reads_a_has_a_layer_kernel():
+    """The kernels take φ′ off a; the layers whose φ′ reads z run the reference."""
+    from_a = {n for n, a in ACTIVATIONS.items() if a.derivative_from == "a"}
+    assert set(_layers.KERNELS) == from_a
+
+
+def test_a_custom_activation_gets_no_kernel_and_builtins_keep_theirs():
+    problem = problem_of("multiclass", ("relu", "gelu"), np.float64)
+    kernels = FusedKernels.of(problem.network)
+    assert kernels.forward == (_layers.relu_forward, None)
+    assert kernels.backward == (_layers.relu_backward, None)
+    custom = CustomActivation("my_relu", relu_of, relu_prime_of)
+    network = problem_of("multiclass", (custom, "relu"), np.float64).network
+    assert FusedKernels.of(network).forward == (None, _layers.relu_forward)
 
 
 def test_relu_kernel_keeps_nan_as_numpy_does():
@@ -251,7 +271,7 @@ def problem_of(task, activation, dtype, weighted=False, hidden=(6, 5), alpha=0.3
 def both_passes(problem, kernels=None):
     network, theta, X = problem.network, problem.theta, problem.X
     T, s = problem.T.astype(theta.dtype), problem.sample_weight
-    ws = Workspace(network.layout.layer_units, X.shape[0], theta.dtype)
+    ws = Workspace.for_network(network, X.shape[0], theta.dtype)
     grad = np.empty_like(theta)
     loss = loss_and_gradient(theta, grad, network, X, T, s, ws)
     fused_grad = np.empty_like(theta)
@@ -269,7 +289,8 @@ def both_passes(problem, kernels=None):
 @pytest.mark.parametrize(
     "task, activation",
     [("multiclass", "relu"), ("binary", "tanh"), ("multilabel", "logistic"),
-     ("multiclass", "identity")],
+     ("multiclass", "identity"), ("multiclass", ("gelu", "elu")),
+     ("binary", ("leaky_relu", "mish")), ("multilabel", ("silu", "softplus"))],
 )  # fmt: skip
 def test_fused_pass_is_loss_and_gradient(task, activation, weighted, dtype):
     problem = problem_of(task, activation, dtype, weighted)
@@ -302,7 +323,7 @@ def test_fused_training_step_is_the_reference_step(solver):
     problem = problem_of("multiclass", "relu", np.float64, weighted=True)
     network, X = problem.network, problem.X
     T, s = problem.T.astype(X.dtype), problem.sample_weight
-    ws = Workspace(network.layout.layer_units, X.shape[0], X.dtype)
+    ws = Workspace.for_network(network, X.shape[0], X.dtype)
     results = []
     for fused in (False, True):
         theta, grad = problem.theta.copy(), np.empty_like(problem.theta)
@@ -333,7 +354,7 @@ def test_fused_training_recomputes_the_penalty_at_each_epoch_start():
     """θ changed between epochs (a callback may): the carried ‖W‖² is dropped."""
     problem = problem_of("multiclass", "relu", np.float64)
     network, X, T = problem.network, problem.X, problem.T.astype(np.float64)
-    ws = Workspace(network.layout.layer_units, X.shape[0], X.dtype)
+    ws = Workspace.for_network(network, X.shape[0], X.dtype)
     theta, grad = problem.theta.copy(), np.empty_like(problem.theta)
     optimizer = SGD(theta.size, theta.dtype, 0.1, "constant", 0.9, True, 0.5)
     training = FusedTraining(network, optimizer)
@@ -350,7 +371,7 @@ def test_fused_training_recomputes_the_penalty_at_each_epoch_start():
 def test_fused_training_falls_back_for_an_optimizer_without_a_kernel():
     problem = problem_of("binary", "relu", np.float64)
     network, X, T = problem.network, problem.X, problem.T.astype(np.float64)
-    ws = Workspace(network.layout.layer_units, X.shape[0], X.dtype)
+    ws = Workspace.for_network(network, X.shape[0], X.dtype)
     thetas = []
     for fused_step in (False, True):
         theta, grad = problem.theta.copy(), np.empty_like(problem.theta)
@@ -377,6 +398,23 @@ FITS = {
     "weighted-logistic": ("binary", dict(activation="logistic"), dict(weighted=1)),
     "float32": ("multiclass", dict(hidden_layer_sizes=(6, 5)), dict(float32=1)),
     "sparse": ("multiclass", {}, dict(sparse=1)),
+    "per-layer-gelu-elu": (
+        "multiclass",
+        dict(hidden_layer_sizes=(6, 5), activation=("gelu", "elu")),
+        {},
+    ),
+    "float32-mish-softplus": (
+        "binary",
+        dict(hidden_layer_sizes=(6, 5), activation=["mish", "softplus"]),
+        dict(float32=1),
+    ),
+    "sparse-silu-leaky": (
+        "multiclass",
+        dict(
+            hidden_layer_sizes=(6, 5), activation=("silu", "leaky_relu"), solver="adam"
+        ),
+        dict(sparse=1),
+    ),
     "early-stopping": ("multiclass", dict(early_stopping=True), {}),
     "mean-batch-penalty-weighted": (
         "multiclass",

@@ -1,9 +1,12 @@
 """Gradients: finite differences, the Jacobian path, and the loop-based oracle."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import scipy.special
-from numpy.testing import assert_allclose, assert_array_equal
+from numpy.testing import assert_allclose
+from scipy.special import ndtr
 
 from skmanualnet import ManualMLPClassifier, check_gradients
 from skmanualnet._activations import ACTIVATIONS as REGISTRY
@@ -104,22 +107,6 @@ def test_softmax_jacobian_matches_finite_differences():
     assert_allclose(J, numeric, atol=1e-9)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_activation_derivative_from_output_matches_finite_differences(activation):
-    phi, phi_prime = REGISTRY[activation].phi, REGISTRY[activation].phi_prime
-    z = np.random.RandomState(0).standard_normal(200) * 2
-    z = z[np.abs(z) > 1e-3]  # away from relu's kink
-    eps = 1e-6
-    numeric = (
-        phi(z + eps, out=np.empty_like(z)) - phi(z - eps, out=np.empty_like(z))
-    ) / (2 * eps)
-    a = phi(z, out=np.empty_like(z))
-    a_before = a.copy()
-    analytic = phi_prime(a, out=np.empty_like(z))
-    assert_allclose(analytic, numeric, atol=1e-8)
-    assert_array_equal(a, a_before)  # φ′ leaves the activation as it was
-
-
 def test_backward_leaves_the_activations_intact_and_keeps_phi_prime():
     """z̄ˡ = āˡ ⊙ φ′ with φ′ in its own buffer: aˡ is still there to be read."""
     rng = np.random.RandomState(0)
@@ -189,9 +176,9 @@ def test_vectorised_backprop_equals_loop_reference(
     layout = ParameterLayout(layer_units)
     theta = layout.pack(coefs, intercepts, np.float64)
     grad = np.empty_like(theta)
-    ws = Workspace(layer_units, B, np.float64)
     activations = (REGISTRY[activation],) * len(hidden)
     network = Network(layout, activations, HEADS[out_activation], alpha)
+    ws = Workspace.for_network(network, B, np.float64)
     loss_and_gradient(theta, grad, network, X, T, sw, ws)
     W_bars, b_bars = layout.unpack(grad)
 
@@ -201,3 +188,55 @@ def test_vectorised_backprop_equals_loop_reference(
     for l in range(len(coefs)):
         assert_allclose(W_bars[l], W_ref[l], rtol=1e-12, atol=1e-12)
         assert_allclose(b_bars[l], b_ref[l], rtol=1e-12, atol=1e-12)
+
+
+#: per-layer combinations: z-based φ′ next to a-based, in every position
+LAYER_COMBINATIONS = [
+    ("gelu", "relu", "mish"),
+    ("relu", "silu", "elu"),
+    ("softplus", "leaky_relu", "gelu"),
+    ("mish", "silu", "tanh"),
+    ("logistic", "elu", "identity"),
+]
+
+
+@pytest.mark.parametrize("activations", LAYER_COMBINATIONS, ids="-".join)
+def test_per_layer_backprop_equals_loop_reference(activations):
+    rng = np.random.RandomState(3)
+    B, layer_units = 6, [3, 4, 5, 3, 3]
+    X, T = rng.standard_normal((B, 3)), np.eye(3)[rng.randint(3, size=B)]
+    coefs, intercepts = _random_network(rng, layer_units)
+    layout = ParameterLayout(layer_units)
+    theta = layout.pack(coefs, intercepts, np.float64)
+    grad = np.empty_like(theta)
+    network = Network(
+        layout, tuple(REGISTRY[a] for a in activations), HEADS["softmax"], 0.2
+    )
+    ws = Workspace.for_network(network, B, np.float64)
+    loss_and_gradient(theta, grad, network, X, T, None, ws)
+    W_ref, b_ref = reference_gradients(
+        X, T, None, coefs, intercepts, activations, "softmax", 0.2
+    )
+    for got, ref in zip(sum(layout.unpack(grad), []), W_ref + b_ref, strict=True):
+        assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("activations", LAYER_COMBINATIONS, ids="-".join)
+@pytest.mark.parametrize("task", ["multiclass", "binary"])
+def test_check_gradients_per_layer_activations(activations, task):
+    X, y = make_task(task, n_samples=12)
+    model = ManualMLPClassifier((5, 4, 3), activation=activations, alpha=0.3,
+                                random_state=0)  # fmt: skip
+    errors = check_gradients(model, X, y)
+    assert max(errors["coefs"] + errors["intercepts"]) < 1e-6, errors
+
+
+def test_check_gradients_catches_a_planted_wrong_derivative(monkeypatch):
+    """gelu′ without its z ϕ(z) term (Φ alone): backprop no longer matches."""
+    X, y = make_task("multiclass", n_samples=12)
+    model = ManualMLPClassifier((5, 4), activation=("gelu", "relu"), random_state=0)
+    assert max(sum(check_gradients(model, X, y).values(), [])) < 1e-6
+    gelu = REGISTRY["gelu"]
+    wrong = dataclasses.replace(gelu, phi_prime=lambda z, out: ndtr(z, out=out))
+    monkeypatch.setitem(REGISTRY, "gelu", wrong)
+    assert max(check_gradients(model, X, y)["coefs"]) > 1e-3

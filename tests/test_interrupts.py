@@ -107,7 +107,7 @@ SET_UP_AND_RECORD = [
     (base, "validate_X", True),
     (base, "check_magnitude", True),
     (base, "data_scale", False),
-    (base, "glorot_uniform", False),
+    (base, "initial_parameters", False),
     (ManualMLPClassifier, "_set_targets", True),
     (ManualMLPClassifier, "_sample_weight", True),
     (base, "resume_or_make_optimizer", True),

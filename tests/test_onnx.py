@@ -14,7 +14,8 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier
+from skmanualnet import CustomActivation, ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet._activations import ACTIVATIONS as REGISTRY
 
 from ._data import make_task
 
@@ -27,8 +28,21 @@ from skl2onnx.common.exceptions import MissingShapeCalculator  # noqa: E402
 from skmanualnet import _onnx  # noqa: E402
 from skmanualnet._onnx import register_onnx_converter, to_onnx  # noqa: E402
 
-ACTIVATIONS = ("relu", "tanh", "logistic", "identity")
-HIDDEN_OPS = {"relu": {"Relu"}, "tanh": {"Tanh"}, "logistic": {"Sigmoid"}}
+ACTIVATIONS = tuple(sorted(REGISTRY))
+#: the standard operator of each activation in a float32 graph, default opset
+HIDDEN_OPS = {
+    "relu": {"Relu"},
+    "tanh": {"Tanh"},
+    "logistic": {"Sigmoid"},
+    "leaky_relu": {"LeakyRelu"},
+    "elu": {"Elu"},
+    "softplus": {"Softplus"},
+    "gelu": {"Gelu"},
+    "silu": {"Sigmoid", "Mul"},
+    "mish": {"Mish"},
+}
+#: onnxruntime has these in float32 only: a float64 graph composes them
+FLOAT32_ONLY = {"LeakyRelu", "Elu", "Softplus", "Gelu", "Mish"}
 FLOAT32_TOL = 1e-5
 
 
@@ -77,6 +91,75 @@ def test_float32_graph_matches_predict_and_predict_proba(task, activation):
     if activation == "identity":
         assert not {"Relu", "Tanh"} & ops
         assert model.n_outputs_ > 1 or ops >= {"Sigmoid"}  # only the output link
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_float64_graph_of_every_activation_matches_predict_proba(activation):
+    """Composed from operators onnxruntime runs in float64; gelu's erf is
+    computed in float32 (onnxruntime has no float64 Erf)."""
+    model, X = _fit("multiclass", activation)
+    X = np.vstack([X, 30 * X])  # and the tails of φ
+    onx = to_onnx(model, X[:1])
+    labels, proba = _run(onx, X)
+    assert proba.dtype == np.float64
+    assert not FLOAT32_ONLY & _op_types(onx)
+    atol = 1e-6 if activation == "gelu" else 1e-12
+    assert_allclose(proba, model.predict_proba(X), rtol=0, atol=atol)
+    assert_array_equal(labels, model.predict(X))
+
+
+@pytest.mark.parametrize(
+    "activation, ops", [("gelu", {"Erf"}), ("mish", {"Softplus", "Tanh"})]
+)
+def test_below_their_opset_gelu_and_mish_are_composed(activation, ops):
+    model, X = _fit("multiclass", activation)
+    X32 = X.astype(np.float32)
+    onx = to_onnx(model, X32[:1], target_opset=15)
+    assert ops <= _op_types(onx) and not {"Gelu", "Mish"} & _op_types(onx)
+    labels, proba = _run(onx, X32)
+    assert_allclose(proba, model.predict_proba(X), rtol=0, atol=FLOAT32_TOL)
+    assert_array_equal(labels, model.predict(X))
+
+
+def test_per_layer_activations_export_layer_by_layer():
+    X, y = make_task("multiclass", n_samples=60, seed=2)
+    model = ManualMLPClassifier((7, 6, 5), activation=("gelu", "leaky_relu", "tanh"),
+                                max_iter=50, random_state=0).fit(X, y)  # fmt: skip
+    X32 = X.astype(np.float32)
+    onx = to_onnx(model, X32[:1])
+    assert {"Gelu", "LeakyRelu", "Tanh"} <= _op_types(onx)
+    labels, proba = _run(onx, X32)
+    assert_allclose(proba, model.predict_proba(X), rtol=0, atol=FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("activation", ["elu", "mish", "softplus"])
+def test_regressor_with_a_new_activation_exports(activation):
+    X, _ = make_task("multiclass", n_samples=60, seed=2)
+    y = np.sin(X[:, 0]) + X[:, 1]
+    model = ManualMLPRegressor((7, 5), activation=activation, max_iter=50,
+                               random_state=0).fit(X, y)  # fmt: skip
+    X32 = X.astype(np.float32)
+    onx = to_onnx(model, X32[:1])
+    session = ort.InferenceSession(onx.SerializeToString())
+    (prediction,) = session.run(None, {session.get_inputs()[0].name: X32})
+    assert_allclose(prediction.ravel(), model.predict(X), rtol=0, atol=1e-5)
+
+
+def _softsign(z):
+    return z / (1 + np.abs(z))
+
+
+def _softsign_prime(z):
+    return 1 / (1 + np.abs(z)) ** 2
+
+
+def test_a_custom_activation_is_refused_with_its_name():
+    X, y = make_task("multiclass", n_samples=30, seed=2)
+    custom = CustomActivation("softsign", _softsign, _softsign_prime)
+    model = ManualMLPClassifier((5, 4), activation=["relu", custom], max_iter=5,
+                                random_state=0).fit(X, y)  # fmt: skip
+    with pytest.raises(NotImplementedError, match="'softsign', which has no ONNX"):
+        to_onnx(model, X[:1].astype(np.float32))
 
 
 @pytest.mark.parametrize("task", ["binary", "multiclass", "multilabel"])

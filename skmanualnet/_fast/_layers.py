@@ -16,7 +16,9 @@ Python object per call). Each φ′ is spelled as in ``_activations`` (relu′ =
 [a > 0], tanh′ = 1 − a², σ′ = (1 − a) a), so that Z̄ agrees bit for bit; b̄ is
 summed in another order than BLAS sums it. relu and identity agree bit for
 bit forward too; tanh and σ differ from numpy's in the last bit (another exp).
-``KERNELS`` maps an activation's name to its (forward, backward) pair.
+``KERNELS`` maps an activation's name to its (forward, backward) pair. The
+activations whose φ′ reads z (gelu, silu, mish) have none: their layers run
+the numpy reference.
 """
 
 import numpy as np
@@ -59,6 +61,34 @@ def logistic_forward(z, b):
             z[i, j] = one / (one + np.exp(-(z[i, j] + b[j])))
 
 
+@njit(**_JIT)
+def leaky_relu_forward(z, b):
+    """aˡ = max(x, 0.01 x) with x = z + bˡ."""
+    slope = z.dtype.type(0.01)
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            x = z[i, j] + b[j]
+            z[i, j] = x if x > 0 else x * slope
+
+
+@njit(**_JIT)
+def elu_forward(z, b):
+    """aˡ = x if x > 0 else eˣ − 1, with x = z + bˡ."""
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            x = z[i, j] + b[j]
+            z[i, j] = x if x > 0 else np.expm1(x)
+
+
+@njit(**_JIT)
+def softplus_forward(z, b):
+    """aˡ = log(1 + eˣ) with x = z + bˡ: x + log(1 + e⁻ˣ) for x > 0."""
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            x = z[i, j] + b[j]
+            z[i, j] = x + np.log1p(np.exp(-x)) if x > 0 else np.log1p(np.exp(x))
+
+
 @njit(inline="always")
 def _backward(a_bar, a, b_bar, phi_prime):
     """Z̄ = Ā ⊙ φ′(a) into ``a_bar``, b̄ = 1ᵀ Z̄ into ``b_bar``."""
@@ -90,6 +120,21 @@ def _logistic_prime(a):
     return (type(a)(1) - a) * a  # (1 − a) a
 
 
+@njit(inline="always")
+def _leaky_relu_prime(a):
+    return type(a)(1) if a > 0 else type(a)(0.01)  # max([a > 0], 0.01)
+
+
+@njit(inline="always")
+def _elu_prime(a):
+    return type(a)(1) if a > 0 else a + type(a)(1)  # min(a, 0) + 1
+
+
+@njit(inline="always")
+def _softplus_prime(a):
+    return -np.expm1(-a)  # 1 − e^(−a)
+
+
 @njit(**_JIT)
 def identity_backward(a_bar, a, b_bar):
     """Z̄ˡ = Āˡ ⊙ 1 = Āˡ, b̄ˡ = 1ᵀ Z̄ˡ."""
@@ -114,9 +159,30 @@ def logistic_backward(a_bar, a, b_bar):
     _backward(a_bar, a, b_bar, _logistic_prime)
 
 
+@njit(**_JIT)
+def leaky_relu_backward(a_bar, a, b_bar):
+    """Z̄ˡ = Āˡ ⊙ max([aˡ > 0], 0.01), b̄ˡ = 1ᵀ Z̄ˡ."""
+    _backward(a_bar, a, b_bar, _leaky_relu_prime)
+
+
+@njit(**_JIT)
+def elu_backward(a_bar, a, b_bar):
+    """Z̄ˡ = Āˡ ⊙ (min(aˡ, 0) + 1), b̄ˡ = 1ᵀ Z̄ˡ."""
+    _backward(a_bar, a, b_bar, _elu_prime)
+
+
+@njit(**_JIT)
+def softplus_backward(a_bar, a, b_bar):
+    """Z̄ˡ = Āˡ ⊙ (1 − e^(−aˡ)), b̄ˡ = 1ᵀ Z̄ˡ."""
+    _backward(a_bar, a, b_bar, _softplus_prime)
+
+
 KERNELS = {
     "identity": (identity_forward, identity_backward),
     "relu": (relu_forward, relu_backward),
     "tanh": (tanh_forward, tanh_backward),
     "logistic": (logistic_forward, logistic_backward),
+    "leaky_relu": (leaky_relu_forward, leaky_relu_backward),
+    "elu": (elu_forward, elu_backward),
+    "softplus": (softplus_forward, softplus_backward),
 }

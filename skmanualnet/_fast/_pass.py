@@ -14,7 +14,13 @@ import functools
 import numpy as np
 
 from .._kernels import log_eps
-from .._network import batch_weights, bias_gradient, hidden_error, input_error
+from .._network import (
+    activation_derivative,
+    batch_weights,
+    bias_gradient,
+    hidden_error,
+    input_error,
+)
 from ._sparse import product_into, weight_gradient_into
 from ._update import sum_of_squares
 
@@ -35,20 +41,23 @@ def row_weights(sample_weight, n_rows, dtype):
     return sample_weight / weight_sum, weight_sum
 
 
-def hidden_forward(a, W, b, activation, kernel, z):
-    """aˡ = φ(aˡ⁻¹ Wˡ + bˡ): the product, then bias and φ in one pass, in place."""
+def hidden_forward(a, W, b, activation, kernel, z, out):
+    """aˡ = φ(aˡ⁻¹ Wˡ + bˡ) into ``out``: the product, then bias and φ in one
+    pass, in place (a kernel runs only where aˡ overwrites zˡ)."""
     product_into(z, a, W)
-    if kernel is None:
+    if kernel is None or not np.may_share_memory(z, out):
         z += b
-        return activation.phi(z, out=z)
+        return activation.phi(z, out=out)
     kernel(z, b)
     return z
 
 
-def hidden_backward(a_bar, a, activation, kernel, phi_prime, b_bar):
-    """Z̄ˡ = Āˡ ⊙ φ′(aˡ) in place and b̄ˡ = 1ᵀ Z̄ˡ, in one pass when fused."""
+def hidden_backward(a_bar, z, a, activation, kernel, phi_prime, b_bar):
+    """Z̄ˡ = Āˡ ⊙ φ′ in place and b̄ˡ = 1ᵀ Z̄ˡ, in one pass when fused (φ′ read
+    off aˡ by the kernel, off aˡ or zˡ by the reference)."""
     if kernel is None:
-        z_bar = hidden_error(a_bar, activation.phi_prime(a, out=phi_prime), a_bar)
+        phi_prime = activation_derivative(activation, z, a, out=phi_prime)
+        z_bar = hidden_error(a_bar, phi_prime, a_bar)
         bias_gradient(z_bar, out=b_bar)
     else:
         kernel(a_bar, a, b_bar)
@@ -87,7 +96,8 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
     a, n_hidden = X, len(coefs) - 1
     for l in range(1, n_hidden + 1):
         a = hidden_forward(a, coefs[l - 1], intercepts[l - 1], activations[l - 1],
-                           kernels.forward[l - 1], buffers.z[l - 1])  # fmt: skip
+                           kernels.forward[l - 1], buffers.z[l - 1],
+                           buffers.a[l - 1])  # fmt: skip
     z = product_into(buffers.z[-1], a, coefs[-1])
     loss, z_bar = output_loss_and_error(
         z,
@@ -111,7 +121,7 @@ def loss_and_gradient(theta, grad, network, X, T, sample_weight, ws, kernels,
         if l > 1:
             a_bar = input_error(z_bar, coefs[l - 1], out=buffers.a_bar[l - 2])
             z_bar = hidden_backward(
-                a_bar, a_prev, activations[l - 2], kernels.backward[l - 2],
-                buffers.phi_prime[l - 2], b_bars[l - 2],
+                a_bar, buffers.z[l - 2], a_prev, activations[l - 2],
+                kernels.backward[l - 2], buffers.phi_prime[l - 2], b_bars[l - 2],
             )  # fmt: skip
     return loss, penalty_sum

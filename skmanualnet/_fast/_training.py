@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._activations import ACTIVATIONS
 from .._network import l2_gradient
 from .._optimizers import SGD, Adam
 from . import _heads, _layers
@@ -29,8 +30,14 @@ class FusedKernels:
 
     @classmethod
     def of(cls, network):
-        """The kernels that exist for ``network``'s activations and head."""
-        pairs = [_layers.KERNELS.get(a.name, (None, None)) for a in network.activations]
+        """The kernels that exist for ``network``'s activations (built-in ones:
+        a custom activation has none) and head."""
+        pairs = [
+            _layers.KERNELS.get(a.name, (None, None))
+            if ACTIVATIONS.get(a.name) is a
+            else (None, None)
+            for a in network.activations
+        ]
         return cls(
             forward=tuple(f for f, _ in pairs),
             backward=tuple(b for _, b in pairs),
