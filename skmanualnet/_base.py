@@ -264,7 +264,9 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         )
         previous = getattr(self, "_optimizer", None)
         params = self.get_params(deep=False)
-        return resume_or_make_optimizer(previous, params, problem.theta, lr)
+        optimizer = resume_or_make_optimizer(previous, params, problem.theta, lr)
+        # a continued call steps a copy: the fitted state stays until it succeeds
+        return copy.deepcopy(optimizer) if optimizer is previous else optimizer
 
     def _stopping_rule(self):
         """The rule of the last call when it watched the training loss and still
@@ -276,6 +278,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         rule = self._stopping
         if rule is None or rule.watch != watch or rule.validates:
             rule = StoppingRule(watch, self.tol, self.n_iter_no_change)
+        else:  # carried on, as a copy (as the optimizer)
+            rule = copy.deepcopy(rule)
         rule.tol, rule.n_iter_no_change = self.tol, self.n_iter_no_change
         return rule
 
@@ -344,4 +348,4 @@ def next_step_optimizer(estimator, problem):
     would use (its fitted state when it would resume), or None for L-BFGS."""
     if estimator.solver not in STOCHASTIC_SOLVERS:
         return None
-    return copy.deepcopy(estimator._optimizer_for(problem))
+    return estimator._optimizer_for(problem)  # a copy, or new

@@ -217,12 +217,27 @@ def _state(est):
     }
 
 
+#: What a call reads and replaces but never writes (a continued fit copies the
+#: weights into its θ, and trains copies of the optimizer and the stopping rule).
+_REPLACED_NOT_WRITTEN = ("coefs_", "intercepts_", "_optimizer", "_stopping")
+
+
+def _snapshot(est):
+    """A deep copy of ``est``'s state, sharing what a call never writes: a
+    refit of a large network would otherwise hold a second copy of its weights
+    and optimizer state for the whole call."""
+    state = _state(est)
+    shared = [state.get(key) for key in _REPLACED_NOT_WRITTEN]
+    shared += [*state.get("coefs_", ()), *state.get("intercepts_", ())]
+    return copy.deepcopy(state, memo={id(value): value for value in shared})
+
+
 @contextmanager
 def undo_on_failure(est, keep_if=lambda error, was_fitted: False):
     """Restore ``est``'s fitted state if the body raises anything, a
     KeyboardInterrupt included, unless ``keep_if`` says to keep what the failed
     call left (the last finite weights of a first fit that diverged)."""
-    saved = copy.deepcopy(_state(est))
+    saved = _snapshot(est)
     try:
         yield
     except BaseException as error:

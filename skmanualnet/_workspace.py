@@ -5,6 +5,7 @@ allocates nothing it could reuse. List entry l − 1 belongs to layer l, as in
 scikit-learn's ``coefs_[l - 1] = Wˡ``.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,9 +61,15 @@ class Workspace:
         self._z_bar = buffers(widths)
         self._a_bar = buffers(hidden) if keep_all else self._z_bar[:-1]
         self._y, self._log_y = buffers([widths[-1]] * 2)
-        n_coef = sum(a * b for a, b in zip(layer_units[:-1], widths, strict=True))
-        self.coef_scratch = np.empty(n_coef, dtype=dtype)  # L2 penalty, gradient
+        self._n_coef = sum(a * b for a, b in zip(layer_units[:-1], widths, strict=True))
+        self._dtype = dtype
         self._rows = {}  # B -> PassBuffers (a batch loop sees at most two sizes)
+
+    @functools.cached_property
+    def coef_scratch(self):
+        """A buffer as long as the weights, for the L2 penalty and its gradient
+        on the numpy reference (made at first use: the fused step needs none)."""
+        return np.empty(self._n_coef, dtype=self._dtype)
 
     @classmethod
     def for_network(cls, network, n_rows, dtype, keep_all=False):

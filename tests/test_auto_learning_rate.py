@@ -120,9 +120,14 @@ def test_partial_fit_keeps_the_step_size_of_the_first_call():
     model = ManualMLPClassifier((4,), random_state=0)
     model.partial_fit(X1, y1, classes=[0, 1, 2])
     optimizer, eta = model._optimizer, _eta(model)
+    velocity = optimizer.carried.copy()
     assert eta == pytest.approx(0.05 / input_rms(X1), rel=1e-12)
     model.partial_fit(X2, y2)
-    assert model._optimizer is optimizer  # resumed, not restarted
+    # resumed, not restarted: a copy of the fitted optimizer carries on, and the
+    # fitted one is left as it was (what a failed call restores)
+    assert model._optimizer.settings == optimizer.settings
+    assert_array_equal(optimizer.carried, velocity)
+    assert not np.array_equal(model._optimizer.carried, velocity)
     assert _eta(model) == eta
     # a restarted optimizer (a changed setting) starts from the kept η too
     model.set_params(momentum=0.5).partial_fit(X2, y2)
