@@ -19,8 +19,9 @@ per batch is printed next to the GEMM floor's:
   take, timed as plain copies of the same bytes: a batch of contiguous rows of
   X copied into the batch buffer, and θ, the velocity and W̄ read while θ and
   the velocity are written (``np.copyto`` twice and a sum: five arrays of θ's
-  size, as the fused step moves them). When ``moves`` exceeds ``budget`` the
-  target cannot be met without moving fewer bytes.
+  size, as the fused step moves them), back to back on the same arrays, so in
+  cache: a lower bound. When ``moves`` exceeds ``budget`` the target cannot be
+  met without moving fewer bytes.
 
 ``--ablation`` prints instead what each fused kernel buys: µs per training
 batch (gather, passes and step, as the epoch loop runs them) with all
