@@ -83,6 +83,18 @@ class CustomActivation:
                     f"(array in, array out), got {getattr(self, part)!r}."
                 )
 
+    def __repr__(self):
+        """Named by its functions, not their addresses: the same text in every
+        process (estimator reprs, test ids)."""
+
+        def label(f):
+            return getattr(f, "__qualname__", None) or repr(f)
+
+        return (
+            f"CustomActivation(name={self.name!r}, phi={label(self.phi)}, "
+            f"phi_prime={label(self.phi_prime)})"
+        )
+
     def as_activation(self):
         """The :class:`~skmanualnet._activations.Activation` the network runs:
         φ and φ′ writing into the buffers they are given, φ′ from z."""

@@ -227,7 +227,7 @@ def _snapshot(est):
     refit of a large network would otherwise hold a second copy of its weights
     and optimizer state for the whole call."""
     state = _state(est)
-    shared = [state.get(key) for key in _REPLACED_NOT_WRITTEN]
+    shared = [state[key] for key in _REPLACED_NOT_WRITTEN if key in state]
     shared += [*state.get("coefs_", ()), *state.get("intercepts_", ())]
     return copy.deepcopy(state, memo={id(value): value for value in shared})
 

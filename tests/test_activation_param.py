@@ -188,3 +188,14 @@ def test_a_custom_phi_that_changes_the_shape_is_a_clear_error():
     reduced = CustomActivation("mean", lambda z: z.mean(axis=0), tanh_prime_of)
     with pytest.raises(ValueError, match="'mean': phi returned shape"):
         ManualMLPClassifier((4,), activation=reduced).fit(X, y)
+
+
+def test_a_custom_activation_reads_the_same_in_every_process():
+    """Its repr (and so an estimator's repr, and test ids) names the functions,
+    with no memory address in it."""
+    text = repr(SOFTSIGN)
+    assert (
+        text
+        == "CustomActivation(name='softsign', phi=softsign, phi_prime=softsign_prime)"
+    )
+    assert "0x" not in repr(ManualMLPClassifier(activation=[SOFTSIGN]))
