@@ -32,6 +32,7 @@ from ._params import (
     check_network_size,
     check_no_bool_counts,
     data_scale,
+    dense_row_squares,
     resolve_learning_rate,
 )
 from ._problem import TrainingProblem, batch_penalty_network, split_validation
@@ -134,7 +135,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             dtype=(np.float64, np.float32) if fresh else fitted_dtype(self),
             reset=fresh,
         )
-        check_magnitude(X)
+        squares = dense_row_squares(X) if fresh else None
+        check_magnitude(X, row_squares=squares)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
         check_magnitude(T, "y", X.dtype)
         sample_weight = self._sample_weight(y, sample_weight, X, call, encoder)
@@ -150,7 +152,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             theta = initial_parameters(
                 layout, activations, self.weight_init, random_state, X.dtype
             )
-            scale = data_scale(X, T, sample_weight)
+            scale = data_scale(X, T, sample_weight, squares)
         else:
             theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
             scale = self._data_scale

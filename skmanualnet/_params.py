@@ -83,11 +83,21 @@ def row_sums_of_squares(X):
     return squares
 
 
-def input_rms(X, sample_weight=None):
-    """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
-    (uncentred; for sparse X over the stored entries, without densifying)."""
+def dense_row_squares(X):
+    """‖xᵢ‖² of a dense X, measured once for the magnitude check and the data
+    scale; None for a sparse X (whose check reads its stored entries)."""
+    if sparse.issparse(X):
+        return None
     with np.errstate(over="ignore"):
-        squares = row_sums_of_squares(X)
+        return row_sums_of_squares(X)
+
+
+def input_rms(X, sample_weight=None, row_squares=None):
+    """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
+    (uncentred; for sparse X over the stored entries, without densifying).
+    ``row_squares``: ‖xᵢ‖² if already measured (:func:`row_sums_of_squares`)."""
+    with np.errstate(over="ignore"):
+        squares = row_sums_of_squares(X) if row_squares is None else row_squares
         kappa = np.average(squares, weights=sample_weight) / X.shape[1]
     if not np.isfinite(kappa):  # ‖xᵢ‖² beyond the float range: measure X / max|x|
         values = X.data if sparse.issparse(X) else X
@@ -103,7 +113,7 @@ def target_rms(T, sample_weight=None):
     return float(np.sqrt(np.average(squares, weights=sample_weight)))
 
 
-def data_scale(X, T, sample_weight=None):
+def data_scale(X, T, sample_weight=None, row_squares=None):
     """D = max(1, RMS of X) · max(1, RMS of T): what 'auto' divides SGD's η by.
 
     Every weight gradient W̄ˡ = (aˡ⁻¹)ᵀ Z̄ˡ is a product of an input to a layer
@@ -115,11 +125,12 @@ def data_scale(X, T, sample_weight=None):
     targets, where the default was measured. Standardized X and class
     indicators (both RMS ≤ 1) give D = 1. Computed once, by the fresh fit, from
     all the rows it is given (before any early-stopping split), with their
-    sample weights; partial_fit and warm start keep it.
+    sample weights; partial_fit and warm start keep it. ``row_squares``:
+    ‖xᵢ‖² if already measured.
     """
     if X.shape[0] == 0:
         return 1.0
-    return max(1.0, input_rms(X, sample_weight)) * max(
+    return max(1.0, input_rms(X, sample_weight, row_squares)) * max(
         1.0, target_rms(T, sample_weight)
     )
 

@@ -182,15 +182,25 @@ _RESCALE = {
 }
 
 
-def check_magnitude(A, name="X", dtype=None):
+def check_magnitude(A, name="X", dtype=None, row_squares=None):
     """Refuse values of A (X, or the targets y) that would overflow training in
-    ``dtype`` (A's own by default): |a| > √max, whose square is not finite."""
+    ``dtype`` (A's own by default): |a| > √max, whose square is not finite.
+
+    ``row_squares``, ‖aᵢ‖² of a dense A in float64 (measured anyway for the
+    data scale), spares the two passes over A in the common case: each a² is
+    at most its row's ‖aᵢ‖², so when every ‖aᵢ‖² fits in ``dtype`` no entry
+    is too large. Otherwise (a sum may overflow where no entry does) the
+    entries themselves are checked.
+    """
     values = A.data if sparse.issparse(A) else A
     if values.size == 0:
         return
     dtype = A.dtype if dtype is None else dtype
+    limit = float(np.finfo(dtype).max)  # a Python float: no cast to dtype
+    if row_squares is not None and row_squares.max() <= limit:
+        return
     largest = max(float(values.max()), -float(values.min()))  # no copy of A
-    if largest > np.sqrt(np.finfo(dtype).max):
+    if largest > np.sqrt(limit):
         raise ValueError(
             f"{name} has values up to {largest:.3g}, too large to train on without "
             f"overflow in {np.dtype(dtype)}; {_RESCALE[name]}."

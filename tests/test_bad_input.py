@@ -30,6 +30,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmanualnet import ManualMLPClassifier
+from skmanualnet._validation import check_magnitude
 
 
 def _dataset(n_classes, seed):
@@ -701,6 +702,52 @@ def test_huge_finite_X_at_fit(solver, value):
     if model is not None:
         _assert_finite_outputs(model, X)
         _assert_finite_outputs(model, Xh)
+
+
+def _magnitude_verdict(A, dtype, row_squares=None):
+    try:
+        check_magnitude(A, "X", dtype, row_squares=row_squares)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+#: one entry of size `value` in a row of 50 entries of size `rest` (float64):
+#: near √max of float32 (1.8e19) and of float64 (1.3e154), and rows whose ‖x‖²
+#: overflows float64 although no entry's square does (50 · 1e153² > max)
+MAGNITUDES = [
+    (1.0, 1.0),
+    (1.8e19, 1.0),
+    (1.9e19, 1.0),
+    (1e30, 1.0),
+    (1.3e154, 1.0),
+    (1.35e154, 1.0),
+    (1e200, 1.0),
+    (1e153, 1e153),
+    (1.3e154, 1.3e154),
+]
+
+
+@pytest.mark.parametrize("value, rest", MAGNITUDES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_magnitude_check_from_row_squares_decides_as_the_entries_do(dtype, value, rest):
+    # the fit measures ‖xᵢ‖² once (for the data scale) and lets the magnitude
+    # check skip its passes over X when every ‖xᵢ‖² fits in the dtype: the
+    # verdict (and the message) must be the entry-wise check's in every case
+    A = np.full((3, 50), rest)
+    A[1, 7] = -value
+    with np.errstate(over="ignore"):
+        squares = np.einsum("ij,ij->i", A, A)
+    assert _magnitude_verdict(A, dtype, squares) == _magnitude_verdict(A, dtype)
+
+
+def test_magnitude_check_from_row_squares_skips_the_entries():
+    # the entries are not read when the row squares clear them: an infinity
+    # planted in A (which validation would have refused) goes unseen
+    A = np.ones((3, 4))
+    A[0, 0] = np.inf
+    assert _magnitude_verdict(A, np.float64, np.full(3, 4.0)) is None
+    assert _magnitude_verdict(A, np.float64) is not None
 
 
 @pytest.mark.parametrize("value", [1e300, 1e308])
