@@ -123,3 +123,30 @@ def test_bench_breakdown_ablation_prints_what_each_kernel_buys():
     assert len(rest) == 8  # four ablations: time, and its difference to "all"
     for time_us, bought in zip(rest[::2], rest[1::2], strict=True):
         assert float(bought) == pytest.approx(float(time_us) - everything, abs=1.5)
+
+
+def test_bench_memory_ratios_follow_from_the_printed_pieces():
+    stdout = run_script(
+        "bench_memory.py", "--workloads", "W1", "W3", "--repeats", "1", "--batches", "3"
+    )
+    assert_on_the_native_kernel(stdout)
+    lines = stdout.splitlines()
+    (header,) = [line.split() for line in lines if line.startswith("workload")]
+    rows = [dict(zip(header, line.split(), strict=True)) for line in lines
+            if line[:1] == "W"]  # fmt: skip
+    assert [row["workload"] for row in rows] == ["W1", "W3"], stdout
+    for row in rows:  # µs printed to ±0.5, ratios to ±0.005
+        floor, gather, hot, after = (
+            float(row[c]) for c in ("floor", "gather", "hot", "after-θ")
+        )
+        target = float(row["target"])
+        assert float(row["budget"]) == pytest.approx((target - 1) * floor, abs=1)
+        least, in_place = (
+            (floor + gather + hot) / floor,
+            (floor + gather + after) / floor,
+        )
+        assert float(row["least"]) == pytest.approx(least, abs=0.005 + 1.5 / floor)
+        assert float(row["in-place"]) == pytest.approx(
+            in_place, abs=0.005 + 1.5 / floor
+        )
+        assert all(float(row[c]) > 0 for c in ("gather", "copy", "step", "after-W"))
