@@ -135,11 +135,12 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             dtype=(np.float64, np.float32) if fresh else fitted_dtype(self),
             reset=fresh,
         )
-        squares = dense_row_squares(X) if fresh else None
-        check_magnitude(X, row_squares=squares)
         y, T, encoder = self._targets(y, fresh=fresh, call=call, classes=classes)
         check_magnitude(T, "y", X.dtype)
         sample_weight = self._sample_weight(y, sample_weight, X, call, encoder)
+        # after the targets, whose encoding may be the call's peak of memory
+        squares = dense_row_squares(X) if fresh else None
+        check_magnitude(X, row_squares=squares)
         layout = ParameterLayout([X.shape[1], *hidden, T.shape[1]])
         check_network_size(self.hidden_layer_sizes, layout, X.dtype)
         head = self._head(encoder)
