@@ -55,7 +55,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier, config_context
+from skmanualnet import ManualMLPClassifier, _blas_threads, config_context
 from skmanualnet._accelerate import numba_installed
 
 try:  # run as a script: python benchmarks/bench_epoch.py
@@ -346,7 +346,14 @@ def main():
     parser.add_argument("--first-fit", action="store_true", help="time to first fit")
     parser.add_argument("--touch-gib", type=float, default=2.0)
     parser.add_argument("--threads", type=int, help="cap BLAS threads (all columns)")
+    parser.add_argument(
+        "--all-threads",
+        action="store_true",
+        help="small networks too train on all BLAS threads (for comparison)",
+    )
     args = parser.parse_args()
+    if args.all_threads:  # lift the one-thread rule of small networks
+        _blas_threads.SMALL_PRODUCT = 0
     if args.quick:
         args.repeats, args.touch_gib = 1, min(args.touch_gib, 0.25)
     warnings.simplefilter("ignore", ConvergenceWarning)

@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._activation_param import resolve_activations
+from ._blas_threads import blas_threads_for
 from ._callbacks import EpochCallbacks
 from ._continued import check_continuable, fitted_dtype, start_history
 from ._divergence import DivergenceError, warn_if_blown_up
@@ -242,10 +243,11 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             problem.network, data, batch_size, self.penalty_scaling
         )
         try:
-            history = run_epochs(
-                data, network, theta, optimizer, stopping, settings,
-                random_state, callbacks, validation, samples_seen=self.t_,
-            )  # fmt: skip
+            with blas_threads_for(network.layout.layer_units, batch_size):
+                history = run_epochs(
+                    data, network, theta, optimizer, stopping, settings,
+                    random_state, callbacks, validation, samples_seen=self.t_,
+                )  # fmt: skip
         except DivergenceError as error:
             if error.history is not None:
                 self._record(error.history, stopping)

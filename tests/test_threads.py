@@ -4,14 +4,17 @@ are independent, a fit rewrites the weights arrays in place (so prediction
 during a fit of the same object is not safe), and a fixed BLAS thread count
 gives bit-identical fits."""
 
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
-from threadpoolctl import threadpool_limits
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet._blas_threads import is_small
 
 from ._data import make_regression_task, make_task
 from .test_callbacks import EpochRecorder
@@ -94,3 +97,58 @@ def test_a_fixed_blas_thread_count_gives_bit_identical_fits(solver):
         other = _fitted(solver=solver)
     for a, b in zip(_weights(one), _weights(other), strict=True):
         assert_array_equal(a, b)
+
+
+# --- one BLAS thread for the epochs of a network whose products are small ----
+
+
+def _blas_threads():
+    return {lib["filepath"]: lib["num_threads"] for lib in threadpool_info()
+            if lib["user_api"] == "blas"}  # fmt: skip
+
+
+class _ThreadCounts(EpochRecorder):
+    """A callback that records the BLAS thread counts at the end of each epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.counts = []
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.task_name == "epoch":
+            self.counts.append(set(_blas_threads().values()))
+
+
+@pytest.mark.parametrize(
+    "hidden, batch_size, during",
+    [
+        ((32, 16), 50, {1}),  # 50 · 6 · 32 multiply-adds a product: one thread
+        ((4096,), 100, {2}),  # 100 · 4096 · 6 = 2.46 M > SMALL_PRODUCT: both
+        ((8,), 300, {1}),
+    ],
+)
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_epochs_of_a_small_network_run_on_one_blas_thread(
+    solver, hidden, batch_size, during
+):
+    counts = _ThreadCounts()
+    model = ManualMLPClassifier(
+        hidden, solver=solver, batch_size=batch_size, max_iter=2, random_state=0
+    ).set_callbacks(counts)
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, Y)
+        assert _blas_threads() == before  # restored
+    assert counts.counts == [during, during]
+    assert is_small([6, *hidden, 3], min(batch_size, len(X))) == (during == {1})
+
+
+def test_concurrent_small_fits_restore_the_thread_count_when_the_last_ends():
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = _blas_threads()
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            fitted = list(pool.map(lambda seed: _fitted(random_state=seed), range(8)))
+        assert _blas_threads() == before
+    assert len(fitted) == 8

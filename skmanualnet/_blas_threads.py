@@ -1,0 +1,74 @@
+"""One BLAS thread for the epochs of a network whose products are small.
+
+A batch's products for a small network take tens of µs each; split between
+two BLAS threads, each product ends with the threads waiting for each other,
+and the elementwise passes and the update that follow read arrays half
+written by the other core (and write θ, which the other core has just read).
+Below :data:`SMALL_PRODUCT` multiply-adds per layer and batch one thread is
+faster: ``benchmarks/bench_epoch.py`` against ``--all-threads`` compares the
+two on W1 (digits, hidden 100, batch 200: 1.3 M), and ``--threads 1`` shows
+what one thread costs W2 (784 × 256 at batch 200: 40 M).
+A product's last bits can depend on the thread count (BLAS kernels tile it
+by threads): the epochs of a small network give the same weights whatever
+the machine's thread count.
+
+The limit is the process's (BLAS has one thread count for all its callers):
+fits running at the same time in several threads share it, set by the first
+to start and restored by the last to finish.
+"""
+
+import functools
+import threading
+from contextlib import contextmanager, nullcontext
+from itertools import pairwise
+
+#: Multiply-adds of a layer's product with one batch, B · n_in · n_out, below
+#: which a network's epochs run on one BLAS thread.
+SMALL_PRODUCT = 2**21
+
+
+@functools.cache
+def _controller():
+    """threadpoolctl's view of the loaded BLAS libraries (found once: 5 ms)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+class _SharedLimit:
+    """One BLAS thread while at least one holder is inside :meth:`held`."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._limit = None
+
+    @contextmanager
+    def held(self):
+        with self._lock:
+            if self._holders == 0:
+                self._limit = _controller().limit(limits=1, user_api="blas")
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0:
+                    self._limit.restore_original_limits()
+                    self._limit = None
+
+
+_ONE_THREAD = _SharedLimit()
+
+
+def is_small(layer_units, batch_size):
+    """Whether every layer's product with a batch is below :data:`SMALL_PRODUCT`."""
+    largest = max(n_in * n_out for n_in, n_out in pairwise(layer_units))
+    return batch_size * largest < SMALL_PRODUCT
+
+
+def blas_threads_for(layer_units, batch_size):
+    """A context for a network's epochs: one BLAS thread if its products are
+    small (:func:`is_small`), else the threads BLAS has."""
+    return _ONE_THREAD.held() if is_small(layer_units, batch_size) else nullcontext()
