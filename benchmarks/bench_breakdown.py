@@ -29,7 +29,9 @@ kernels, with each group of kernels replaced by the numpy reference in turn
 (the update, the hidden layers' bias + φ and φ′ passes, the output head), and
 with none.
 
-Like ``bench_epoch.py`` it runs on OpenBLAS's native kernel. Run::
+Like ``bench_epoch.py`` it runs on OpenBLAS's native kernel, and like ``fit``
+it runs the epochs of a small network on one BLAS thread (the floor keeps
+the machine's threads). Run::
 
     python benchmarks/bench_breakdown.py                   # W1-W4
     python benchmarks/bench_breakdown.py --workloads W2 --repeats 5
@@ -52,6 +54,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from skmanualnet._base import next_step_optimizer, training_problem
+from skmanualnet._blas_threads import blas_threads_for
 from skmanualnet._losses import l2_penalty
 from skmanualnet._network import l2_gradient, loss_and_gradient
 from skmanualnet._workspace import Batches, Workspace
@@ -118,19 +121,21 @@ def timed_epoch(model, problem, order, fused):
     forward_backward, penalty, step = pieces(problem, optimizer, model.alpha)
     spent = dict.fromkeys(PIECES, 0.0)
     n_batches = 0
-    for batch in gen_batches(X.shape[0], B):
-        t0 = time.perf_counter()
-        X_b, T_b, _ = batches.take(order[batch])
-        t1 = time.perf_counter()
-        forward_backward(X_b, T_b, ws)
-        t2 = time.perf_counter()
-        penalty(X_b, ws)
-        t3 = time.perf_counter()
-        step(X_b)
-        t4 = time.perf_counter()
-        for piece, seconds in zip(PIECES, np.diff([t0, t1, t2, t3, t4]), strict=True):
-            spent[piece] += seconds
-        n_batches += 1
+    with blas_threads_for(layout.layer_units, B):  # as fit runs its epochs
+        for batch in gen_batches(X.shape[0], B):
+            t0 = time.perf_counter()
+            X_b, T_b, _ = batches.take(order[batch])
+            t1 = time.perf_counter()
+            forward_backward(X_b, T_b, ws)
+            t2 = time.perf_counter()
+            penalty(X_b, ws)
+            t3 = time.perf_counter()
+            step(X_b)
+            t4 = time.perf_counter()
+            times = np.diff([t0, t1, t2, t3, t4])
+            for piece, seconds in zip(PIECES, times, strict=True):
+                spent[piece] += seconds
+            n_batches += 1
     return {piece: 1e6 * s / n_batches for piece, s in spent.items()}, n_batches
 
 
@@ -219,11 +224,12 @@ def ablation(name, repeats):
             ws, grad = Workspace(layout.layer_units, B, X.dtype), np.empty_like(theta)
             training.start_epoch()
             start, n_batches = time.perf_counter(), 0
-            for batch in gen_batches(X.shape[0], B):
-                X_b, T_b, _ = batches.take(order[batch])
-                training.loss_and_gradient(theta, grad, X_b, T_b, None, ws)
-                training.step(theta, grad)
-                n_batches += 1
+            with blas_threads_for(layout.layer_units, B):  # as fit runs its epochs
+                for batch in gen_batches(X.shape[0], B):
+                    X_b, T_b, _ = batches.take(order[batch])
+                    training.loss_and_gradient(theta, grad, X_b, T_b, None, ws)
+                    training.step(theta, grad)
+                    n_batches += 1
             times[label].append(1e6 * (time.perf_counter() - start) / n_batches)
     return {label: float(np.median(t[1:])) for label, t in times.items()}
 

@@ -30,11 +30,18 @@ The training loop itself pays more for both pieces than they cost here alone
 (``bench_breakdown.py`` times them inside the loop): this script says how much
 of the budget is spoken for before anything else runs.
 
+``--blocked`` prints instead what updating W¹ block by block would buy: the
+product W̄¹ = X_bᵀ Z̄¹ and the update of W¹ run on all 784 rows of W¹ at once
+(1 block, as training does), or a block of rows at a time, each block updated
+right after its rows of W̄¹ are computed, while they are still in cache: µs
+per batch of the products and updates together, for 1 to 16 blocks.
+
 Needs the ``fast`` extra (numba). Like ``bench_epoch.py`` it runs on
 OpenBLAS's native kernel. Run::
 
     python benchmarks/bench_memory.py                    # W1-W4
     python benchmarks/bench_memory.py --workloads W2 W4 --repeats 7
+    python benchmarks/bench_memory.py --blocked --workloads W2 W4
 """
 
 # ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
@@ -45,6 +52,7 @@ if __name__ == "__main__":  # OpenBLAS reads its settings once, when numpy loads
 
 import argparse
 import time
+from itertools import pairwise
 
 import numpy as np
 
@@ -145,6 +153,46 @@ class MemoryPieces:
         }
 
 
+BLOCKS = (1, 2, 4, 8, 16)
+
+
+def blocked_update(pieces, n_blocks):
+    """W̄¹ = X_bᵀ Z̄¹ and the update of W¹, ``n_blocks`` blocks of W¹'s rows
+    at a time, each block updated right after its rows of W̄¹."""
+    from skmanualnet._fast._update import sgd_update
+
+    X_b = pieces.batches.take(np.arange(pieces.B))[0]
+    n_in, width = pieces.W1.shape
+    opt, cast = pieces.optimizer, pieces.theta.dtype.type
+    scalars = (cast(1e-4 / pieces.B), cast(opt.learning_rate), cast(opt.momentum))
+    bounds = np.linspace(0, n_in, n_blocks + 1).astype(int)
+
+    def run(_):
+        np.dot(X_b, pieces.W1, out=pieces.z)  # the forward product reads W¹
+        for first, last in pairwise(bounds):
+            np.dot(X_b[:, first:last].T, pieces.z_bar, out=pieces.W1_bar[first:last])
+            flat = slice(first * width, last * width)
+            sgd_update(pieces.theta[flat], pieces.grad[flat], opt.carried[flat],
+                       (last - first) * width, *scalars, True)  # fmt: skip
+
+    return run
+
+
+def blocked_table(args):
+    print("µs per batch: W̄¹ = X_bᵀ Z̄¹ and W¹'s update, by blocks of W¹'s rows")
+    names = [f"{b} block" + "s" * (b > 1) for b in BLOCKS]
+    print(f"{'workload':<9}" + "".join(f"{name:>10}" for name in names))
+    for name in args.workloads:
+        pieces = MemoryPieces(bench_epoch.WORKLOADS[name])
+        runs = {b: blocked_update(pieces, b) for b in BLOCKS}
+        for run in runs.values():  # warm-up
+            per_batch(run, 2)
+        rounds = [{b: per_batch(run, args.batches) for b, run in runs.items()}
+                  for _ in range(args.repeats)]  # fmt: skip
+        cells = "".join(f"{np.median([r[b] for r in rounds]):>10.0f}" for b in BLOCKS)
+        print(f"{name:<9}{cells}", flush=True)
+
+
 def measure(name, repeats, n_batches):
     """{column: median over rounds} for workload ``name``, bound included."""
     pieces = MemoryPieces(bench_epoch.WORKLOADS[name])
@@ -165,10 +213,13 @@ def main():
     parser.add_argument("--workloads", nargs="+", choices=choices, default=choices)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--batches", type=int, default=60, help="timed per round")
+    parser.add_argument("--blocked", action="store_true", help="W¹ updated by blocks")
     args = parser.parse_args()
     bench_epoch.limit_blas(None)
     if not bench_epoch.numba_installed():
         raise SystemExit("bench_memory.py needs numba (pip install -e '.[fast]')")
+    if args.blocked:
+        return blocked_table(args)
     print("µs per batch (medians)")
     print(f"{'workload':<9}" + "".join(f"{c:>9}" for c in COLUMNS + RATIOS))
     for name in args.workloads:

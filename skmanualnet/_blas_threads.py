@@ -23,8 +23,12 @@ from contextlib import contextmanager, nullcontext
 from itertools import pairwise
 
 #: Multiply-adds of a layer's product with one batch, B · n_in · n_out, below
-#: which a network's epochs run on one BLAS thread.
+#: which a network's epochs run on one BLAS thread ...
 SMALL_PRODUCT = 2**21
+#: ... unless all its products are below this many, which OpenBLAS runs on one
+#: thread by itself: then the limit is not set, and a tiny fit does not pay
+#: for finding the BLAS libraries (threadpoolctl: 20-40 ms once a process).
+SINGLE_THREADED_PRODUCT = 2**18
 
 
 @functools.cache
@@ -62,13 +66,17 @@ class _SharedLimit:
 _ONE_THREAD = _SharedLimit()
 
 
-def is_small(layer_units, batch_size):
-    """Whether every layer's product with a batch is below :data:`SMALL_PRODUCT`."""
-    largest = max(n_in * n_out for n_in, n_out in pairwise(layer_units))
-    return batch_size * largest < SMALL_PRODUCT
+def one_thread_pays(layer_units, batch_size):
+    """Whether the largest layer product with a batch is small enough to run
+    faster on one thread (below :data:`SMALL_PRODUCT`) and large enough for
+    BLAS to split it (:data:`SINGLE_THREADED_PRODUCT` or more)."""
+    largest = batch_size * max(n_in * n_out for n_in, n_out in pairwise(layer_units))
+    return SINGLE_THREADED_PRODUCT <= largest < SMALL_PRODUCT
 
 
 def blas_threads_for(layer_units, batch_size):
-    """A context for a network's epochs: one BLAS thread if its products are
-    small (:func:`is_small`), else the threads BLAS has."""
-    return _ONE_THREAD.held() if is_small(layer_units, batch_size) else nullcontext()
+    """A context for a network's epochs: one BLAS thread where that pays
+    (:func:`one_thread_pays`), else the threads BLAS has."""
+    if one_thread_pays(layer_units, batch_size):
+        return _ONE_THREAD.held()
+    return nullcontext()

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,3 +151,30 @@ def test_bench_memory_ratios_follow_from_the_printed_pieces():
             in_place, abs=0.005 + 1.5 / floor
         )
         assert all(float(row[c]) > 0 for c in ("gather", "copy", "step", "after-W"))
+
+
+def test_bench_memory_blocked_prints_a_time_per_block_count():
+    stdout = run_script(
+        "bench_memory.py", "--blocked", "--workloads", "W1", "--repeats", "1",
+        "--batches", "2",
+    )  # fmt: skip
+    assert_on_the_native_kernel(stdout)
+    (row,) = [line.split() for line in stdout.splitlines() if line.startswith("W1")]
+    assert len(row) == 6 and all(float(cell) > 0 for cell in row[1:]), stdout
+
+
+def test_the_blocked_update_is_the_update():
+    """What --blocked times is the same step on W¹, by blocks of its rows."""
+    pytest.importorskip("numba")
+    from benchmarks.bench_epoch import WORKLOADS
+    from benchmarks.bench_memory import MemoryPieces, blocked_update
+
+    whole, blocked = MemoryPieces(WORKLOADS["W1"]), MemoryPieces(WORKLOADS["W1"])
+    before = whole.theta.copy()
+    blocked_update(whole, 1)(0)
+    blocked_update(blocked, 4)(0)
+    assert not np.array_equal(whole.theta, before)
+    np.testing.assert_allclose(blocked.theta, whole.theta, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        blocked.optimizer.carried, whole.optimizer.carried, rtol=1e-12, atol=1e-300
+    )

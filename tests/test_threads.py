@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._blas_threads import is_small
+from skmanualnet._blas_threads import one_thread_pays
 
 from ._data import make_regression_task, make_task
 from .test_callbacks import EpochRecorder
@@ -122,9 +122,10 @@ class _ThreadCounts(EpochRecorder):
 @pytest.mark.parametrize(
     "hidden, batch_size, during",
     [
-        ((32, 16), 50, {1}),  # 50 · 6 · 32 multiply-adds a product: one thread
-        ((4096,), 100, {2}),  # 100 · 4096 · 6 = 2.46 M > SMALL_PRODUCT: both
-        ((8,), 300, {1}),
+        ((1024,), 100, {1}),  # 100 · 6 · 1024 = 614 k multiply-adds: one thread
+        ((256, 64), 50, {1}),  # 50 · 256 · 64 = 819 k, the largest product
+        ((4096,), 100, {2}),  # 100 · 6 · 4096 = 2.46 M > SMALL_PRODUCT: both
+        ((32, 16), 300, {2}),  # 300 · 6 · 32 = 58 k: BLAS keeps one thread itself
     ],
 )
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
@@ -142,13 +143,21 @@ def test_epochs_of_a_small_network_run_on_one_blas_thread(
             model.fit(X, Y)
         assert _blas_threads() == before  # restored
     assert counts.counts == [during, during]
-    assert is_small([6, *hidden, 3], min(batch_size, len(X))) == (during == {1})
+    assert one_thread_pays([6, *hidden, 3], min(batch_size, len(X))) == (during == {1})
+
+
+def _one_thread_fit(seed):
+    # 100 · 6 · 1024 multiply-adds a product: trained on one BLAS thread
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return _fitted(hidden_layer_sizes=(1024,), batch_size=100, max_iter=3,
+                       random_state=seed)  # fmt: skip
 
 
 def test_concurrent_small_fits_restore_the_thread_count_when_the_last_ends():
     with threadpool_limits(limits=2, user_api="blas"):
         before = _blas_threads()
         with ThreadPoolExecutor(max_workers=4) as pool:
-            fitted = list(pool.map(lambda seed: _fitted(random_state=seed), range(8)))
+            fitted = list(pool.map(_one_thread_fit, range(8)))
         assert _blas_threads() == before
     assert len(fitted) == 8
