@@ -95,7 +95,7 @@ def dense_row_squares(X):
 def input_rms(X, sample_weight=None, row_squares=None):
     """√κ with κ = Σᵢ sᵢ ‖xᵢ‖² / (d Σᵢ sᵢ): the root mean square entry of X
     (uncentred; for sparse X over the stored entries, without densifying).
-    ``row_squares``: ‖xᵢ‖² if already measured (:func:`row_sums_of_squares`)."""
+    ``row_squares``: ‖xᵢ‖² if already measured (``row_sums_of_squares``)."""
     with np.errstate(over="ignore"):
         squares = row_sums_of_squares(X) if row_squares is None else row_squares
         kappa = np.average(squares, weights=sample_weight) / X.shape[1]

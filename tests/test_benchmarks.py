@@ -72,7 +72,8 @@ def test_bench_breakdown_pieces_add_up_to_the_total_on_and_off():
         assert elem == pytest.approx(fwd_bwd - floor, abs=1.5)
         assert float(row[9]) == pytest.approx(total / floor, rel=0.05)
         budget, moves, target = map(float, row[10:13])
-        assert budget == pytest.approx((target - 1) * floor, rel=0.01, abs=0.5)
+        # the budget is printed to ±0.5 µs, from a floor printed to ±0.5 µs
+        assert budget == pytest.approx((target - 1) * floor, abs=0.5 + target - 1)
         assert moves > 0
     for off, on in zip(rows[::2], rows[1::2], strict=True):  # one copy timing
         assert off[11] == on[11]
