@@ -115,7 +115,8 @@ def timed_epoch(model, problem, order, fused):
     """µs per batch of each piece, summed over one epoch of our training step."""
     X, T = problem.X, problem.T
     B, layout = model.batch_size, problem.network.layout
-    batches, ws = Batches(X, T, None, B), Workspace(layout.layer_units, B, X.dtype)
+    batches = Batches(X, T, None, B)
+    ws = Workspace.for_network(problem.network, B, X.dtype)
     optimizer = next_step_optimizer(model, problem)
     pieces = fused_pieces if fused else reference_pieces
     forward_backward, penalty, step = pieces(problem, optimizer, model.alpha)
@@ -221,7 +222,8 @@ def ablation(name, repeats):
             optimizer = next_step_optimizer(model, problem)
             training = ablated_training(problem.network, optimizer, dropped)
             batches = Batches(problem.X, problem.T, None, B)
-            ws, grad = Workspace(layout.layer_units, B, X.dtype), np.empty_like(theta)
+            ws = Workspace.for_network(problem.network, B, X.dtype)
+            grad = np.empty_like(theta)
             training.start_epoch()
             start, n_batches = time.perf_counter(), 0
             with blas_threads_for(layout.layer_units, B):  # as fit runs its epochs

@@ -12,7 +12,7 @@ it: right after the products that read θ. Columns, µs per batch, medians over
 * ``budget``: (target − 1) × floor;
 * ``gather``: the rows of X and T of a fresh permutation copied into the batch
   buffers (``Batches.take``, as training takes them), alone;
-* ``copy``: the same bytes from contiguous rows of X: what bandwidth alone
+* ``copy``: as many rows of X, contiguous (T left out): what bandwidth alone
   asks for them;
 * ``step``: the fused L2 gradient + Nesterov step alone, after a 64 MiB write
   has evicted θ, W̄ and the velocity from the caches; ``hot``: the same in

@@ -15,7 +15,7 @@ STOCHASTIC_HISTORY = (
     "best_validation_loss_",
 )
 
-_FRESH_NETWORK = "Set warm_start=False (or refit) to train a new network."
+FRESH_NETWORK = "Set warm_start=False (or refit) to train a new network."
 
 
 def fitted_dtype(estimator):
@@ -32,14 +32,14 @@ def check_continuable(estimator, layout, head):
             f"The fitted network has layer widths {fitted} but "
             f"hidden_layer_sizes={estimator.hidden_layer_sizes!r} asks for "
             f"{list(layout.layer_units)}: warm_start and partial_fit continue "
-            f"from the fitted weights, so the widths must stay. {_FRESH_NETWORK}"
+            f"from the fitted weights, so the widths must stay. {FRESH_NETWORK}"
         )
     if head.name != estimator.out_activation_:
         raise ValueError(
             f"The fitted network's output is {estimator.out_activation_!r} but the "
             f"parameters now ask for {head.name!r}: warm_start and partial_fit "
             f"continue from the fitted weights, so the output must stay. "
-            f"{_FRESH_NETWORK}"
+            f"{FRESH_NETWORK}"
         )
 
 

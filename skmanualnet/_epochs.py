@@ -49,11 +49,10 @@ class Epoch:
 class History:
     """What one call's epochs recorded, epoch by epoch (each :class:`Epoch`
     appended in one step, so that an interrupt never leaves half an epoch), the
-    rows of each epoch, and whether the user interrupted it."""
+    rows of each epoch."""
 
     epochs: list = field(default_factory=list)
     n_samples: int = 0
-    interrupted: bool = False
 
     @property
     def n_iter(self):
@@ -137,7 +136,6 @@ def run_epochs(
     except KeyboardInterrupt:
         if not (settings.stop_on_interrupt and history.n_iter):
             raise  # nothing to keep: the caller undoes the call
-        history.interrupted = True
         warn("Training interrupted by user.", UserWarning)
     stopping.restore_best(theta)
     return history

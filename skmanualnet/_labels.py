@@ -6,6 +6,8 @@ from scipy import sparse
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from ._continued import FRESH_NETWORK
+
 
 def new_label_binarizer(y, call, classes):
     """A ``LabelBinarizer`` fitted on ``classes`` when given (required by a
@@ -66,15 +68,15 @@ def check_same_task(binarizer, y):
     """A continued fit keeps the task of the fitted one: a label-indicator y
     with the same labels (multilabel), or one label per sample."""
     multilabel = binarizer.y_type_.startswith("multilabel")
+    if y.ndim == 1 and not multilabel:
+        return
+    if y.ndim == 2 and multilabel and y.shape[1] == len(binarizer.classes_):
+        return
     fitted = (
         f"a label-indicator y of {len(binarizer.classes_)} labels (multilabel)"
         if multilabel
         else f"one label per sample (classes {binarizer.classes_.tolist()})"
     )
-    if y.ndim == 1 and not multilabel:
-        return
-    if y.ndim == 2 and multilabel and y.shape[1] == len(binarizer.classes_):
-        return
     given = (
         "one label per sample"
         if y.ndim == 1
@@ -82,6 +84,5 @@ def check_same_task(binarizer, y):
     )
     raise ValueError(
         f"The model was fitted on {fitted}, but this y is {given}: warm_start "
-        "and partial_fit continue the fitted task. Set warm_start=False (or "
-        "refit) to train a new network."
+        f"and partial_fit continue the fitted task. {FRESH_NETWORK}"
     )

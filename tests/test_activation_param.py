@@ -139,6 +139,21 @@ def test_check_gradients_refuses_a_custom_derivative_that_disagrees_with_phi():
         check_gradients(model, X, y)
 
 
+def tanh_prime_nan_past_3(z):
+    return np.where(z > 3.0, np.nan, tanh_prime_of(z))
+
+
+def test_a_custom_derivative_that_gives_nan_is_refused_at_a_nan_point():
+    # the message names a point where φ′ is NaN, not the worst finite one
+    X, y = make_task("binary", n_samples=12)
+    wrong = CustomActivation("my_tanh", tanh_of, tanh_prime_nan_past_3)
+    model = ManualMLPClassifier((5,), activation=wrong, random_state=0)
+    with pytest.raises(ValueError, match="phi_prime gives nan") as info:
+        check_gradients(model, X, y)
+    z = float(str(info.value).split(" at z = ")[1].split(":")[0])
+    assert z > 3.0, str(info.value)
+
+
 def test_a_custom_activation_reads_in_the_trace():
     X, y = make_task("multiclass", n_samples=6)
     trace = trace_step(ManualMLPClassifier((3,), activation=SOFTSIGN), X, y)

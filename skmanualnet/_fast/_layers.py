@@ -14,8 +14,9 @@ product and ``bias_gradient``: three passes in numpy)::
 Both work in place and return nothing (returning an array would box a new
 Python object per call). Each φ′ is spelled as in ``_activations`` (relu′ =
 [a > 0], tanh′ = 1 − a², σ′ = (1 − a) a), so that Z̄ agrees bit for bit; b̄ is
-summed in another order than BLAS sums it. relu and identity agree bit for
-bit forward too; tanh and σ differ from numpy's in the last bit (another exp).
+summed in another order than BLAS sums it. Forward, identity, relu, leaky
+relu, elu, softplus and σ agree bit for bit too (in both dtypes, on this
+machine); tanh may differ in the last bit (numba's tanh is not numpy's).
 ``KERNELS`` maps an activation's name to its (forward, backward) pair. The
 activations whose φ′ reads z (gelu, silu, mish) have none: their layers run
 the numpy reference.

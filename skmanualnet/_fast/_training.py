@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._activations import ACTIVATIONS
 from .._network import l2_gradient
 from .._optimizers import SGD, Adam
 from . import _heads, _layers
@@ -31,13 +30,9 @@ class FusedKernels:
     @classmethod
     def of(cls, network):
         """The kernels that exist for ``network``'s activations (built-in ones:
-        a custom activation has none) and head."""
-        pairs = [
-            _layers.KERNELS.get(a.name, (None, None))
-            if ACTIVATIONS.get(a.name) is a
-            else (None, None)
-            for a in network.activations
-        ]
+        a custom activation, whose name cannot be a built-in one, has none)
+        and head."""
+        pairs = [_layers.KERNELS.get(a.name, (None, None)) for a in network.activations]
         return cls(
             forward=tuple(f for f, _ in pairs),
             backward=tuple(b for _, b in pairs),
