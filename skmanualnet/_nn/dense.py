@@ -1,0 +1,60 @@
+"""Dense (affine) layer: z = aW + b.
+
+Backward, for the batch's error signal Z̄ at its output::
+
+    W̄ = aᵀ Z̄        (the seed's W̄⁽²⁾ = z̄ hᵀ, summed over the batch)
+    b̄ = 1ᵀ Z̄
+    Ā = Z̄ Wᵀ        (handed back to the layer below)
+
+The L2 penalty's gradient (α / Σs) W is the network's (W's group decays), not
+the layer's. The three products are those of
+:mod:`skmanualnet._network`, which a test holds equal bit for bit.
+"""
+
+import numpy as np
+
+from .._init import WEIGHT_INITS
+from .._network import affine, bias_gradient, input_error, weight_gradient
+from .layer import Layer, Parameter
+
+
+class Dense(Layer):
+    """z = aW + b, W ∈ R^{n_in × n_out} (scikit-learn's ``coefs_`` layout).
+
+    ``init`` names the scheme of :mod:`skmanualnet._init` that draws W and b,
+    ``init_activation`` the activation it draws them for (Glorot's factor).
+    """
+
+    name = "dense"
+
+    def __init__(self, n_in, n_out, init="glorot_uniform", init_activation="relu"):
+        self.n_in, self.n_out = int(n_in), int(n_out)
+        self.init, self.init_activation = init, init_activation
+
+    @property
+    def parameters(self):
+        return (
+            Parameter("W", (self.n_in, self.n_out), decay=1.0),
+            Parameter("b", (self.n_out,)),
+        )
+
+    def initialize(self, params, random_state):
+        draw = WEIGHT_INITS[self.init]
+        params["W"][...], params["b"][...] = draw(
+            params["W"].shape, self.init_activation, random_state
+        )
+
+    def forward(self, x, params, state, context):
+        W = params["W"]
+        z = affine(x, W, params["b"], out=np.empty((x.shape[0], self.n_out), W.dtype))
+        return z, {"a": x}
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        weight_gradient(cache["a"], out_bar, out=grads["W"])
+        bias_gradient(out_bar, out=grads["b"])
+        if not need_x_bar:
+            return None
+        W = params["W"]
+        return input_error(
+            out_bar, W, out=np.empty((out_bar.shape[0], self.n_in), W.dtype)
+        )

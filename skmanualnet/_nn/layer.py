@@ -1,0 +1,91 @@
+"""The layer protocol: a forward/backward pair that reads as one derivation.
+
+A layer maps its input x (a batch of B rows) to its output; its backward pass
+takes the error signal ā = ∂L/∂(output) and returns x̄ = ∂L/∂x, writing the
+gradients of its own parameters into their slices of ∇θ on the way::
+
+    out, cache = layer.forward(x, params, state, context)
+    x_bar = layer.backward(out_bar, cache, params, grads, need_x_bar)
+
+``params`` and ``grads`` map each parameter's name to its view of θ and of ∇θ
+(shapes as :attr:`Layer.parameters` declares them); ``state`` maps the names
+of the layer's fitted non-trainable arrays (running statistics, bin edges) to
+arrays a training forward may update in place; ``cache`` is what the backward
+pass needs, a dict of named arrays (ā may be overwritten by the backward
+pass: nothing reads it after), which :func:`~skmanualnet.trace_step`
+also shows. Layers hold no per-batch state, so that one network can serve
+concurrent predictions.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One trainable array of a layer: its name, shape and group multipliers.
+
+    ``decay`` multiplies the L2 penalty α on it (1 for weight matrices, 0 for
+    biases and normalisation parameters, as scikit-learn leaves biases
+    unpenalised); ``learning_rate`` multiplies the step size η on it.
+    """
+
+    name: str
+    shape: tuple
+    decay: float = 0.0
+    learning_rate: float = 1.0
+
+    @property
+    def size(self):
+        """The number of entries, ∏ shape."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class Context:
+    """How a forward pass runs: in ``training`` or not, with ``random_state``
+    drawing what a training pass draws (dropout masks)."""
+
+    training: bool = False
+    random_state: np.random.RandomState | None = None
+
+
+#: The forward pass of prediction: no noise, running statistics.
+PREDICT = Context(training=False)
+
+
+class Layer:
+    """A layer of the network: ``n_in`` inputs per row to ``n_out`` outputs.
+
+    Subclasses define :meth:`forward` and :meth:`backward`, and where they have
+    them :attr:`parameters`, :meth:`initialize` and :meth:`initial_state`.
+    """
+
+    #: The layer's name in the registry and in traces.
+    name = "layer"
+    n_in: int
+    n_out: int
+
+    @property
+    def parameters(self):
+        """The trainable arrays, as :class:`Parameter` specifications."""
+        return ()
+
+    def initialize(self, params, random_state):
+        """Write θ₀'s entries of this layer into the views ``params``."""
+
+    def initial_state(self, dtype):
+        """The fitted non-trainable arrays, by name, before training."""
+        return {}
+
+    def forward(self, x, params, state, context):
+        """(out, cache): the layer's output for input ``x`` and what its
+        backward pass reads."""
+        raise NotImplementedError
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        """x̄ = ∂L/∂x from ``out_bar`` = ∂L/∂out, or None when not
+        ``need_x_bar`` (the first layer's input is the data); writes
+        ∂L/∂(each parameter) into ``grads``."""
+        raise NotImplementedError

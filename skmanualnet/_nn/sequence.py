@@ -1,0 +1,191 @@
+"""The network as a sequence of layers, and θ laid out from their parameters.
+
+Forward, for a batch X and layers f₁ … f_m (the last one gives the logits)::
+
+    x⁰ = X,   xᵏ = fₖ(xᵏ⁻¹),   y = g(xᵐ)
+
+Backward, the same layers in reverse: x̄ᵐ = z̄ᴸ from the output head, then
+x̄ᵏ⁻¹ = f̄ₖ(x̄ᵏ) for k = m … 1, each layer writing ∂L/∂(its parameters) into
+its slices of ∇θ on the way (the data's own x̄⁰ is never formed). The L2
+penalty (α / (2Σs)) Σ_g c_g ‖θ_g‖² covers every parameter group with a decay
+multiplier c_g > 0; its groups sit first in θ, so that for a dense network
+θ = [W¹ … Wᴸ, b¹ … bᴸ], the layout of :class:`~skmanualnet._network.ParameterLayout`.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._heads import OutputHead
+from .._kernels import scaled_add
+from .._losses import l2_penalty
+from .._network import batch_weights
+from .dense import Dense
+from .layer import PREDICT, Context
+
+
+class SequenceLayout:
+    """Where each layer's parameters live in the flat vector θ.
+
+    The groups that decay come first, layer by layer, then the others; each
+    layer's parameters are views of θ (and of ∇θ) by name.
+    """
+
+    def __init__(self, layers):
+        specs = [(i, p) for i, layer in enumerate(layers) for p in layer.parameters]
+        ordered = [s for s in specs if s[1].decay] + [
+            s for s in specs if not s[1].decay
+        ]
+        self._places = [{} for _ in layers]
+        offset = 0
+        for i, parameter in ordered:
+            self._places[i][parameter.name] = (offset, parameter.shape)
+            offset += parameter.size
+        self.size = offset
+        self.n_decayed = sum(p.size for _, p in ordered if p.decay)
+        self.decay = np.concatenate(
+            [np.full(p.size, p.decay) for _, p in ordered if p.decay] or [[]]
+        )
+        self.learning_rate = np.concatenate(
+            [np.full(p.size, p.learning_rate) for _, p in ordered] or [[]]
+        )
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        self._dense = [i for i, layer in enumerate(layers) if isinstance(layer, Dense)]
+        self.layer_units = tuple(
+            [dense[0].n_in, *(layer.n_out for layer in dense)] if dense else []
+        )
+
+    def unpack_layers(self, theta):
+        """The parameters of each layer: a dict of views of θ by name."""
+        return [
+            {
+                name: theta[start : start + int(np.prod(shape))].reshape(shape)
+                for name, (start, shape) in places.items()
+            }
+            for places in self._places
+        ]
+
+    def unpack(self, theta):
+        """Views ``(coefs, intercepts)`` of the dense layers' W and b, as
+        scikit-learn names them."""
+        params = self.unpack_layers(theta)
+        return [params[i]["W"] for i in self._dense], [
+            params[i]["b"] for i in self._dense
+        ]
+
+    def weights(self, theta):
+        """The parameters that decay, as one contiguous vector."""
+        return theta[: self.n_decayed]
+
+    @property
+    def uniform_decay(self):
+        """True when every decaying group has multiplier 1 (one whole-vector
+        penalty, as for a dense network)."""
+        return bool(np.all(self.decay == 1.0))
+
+
+@dataclass(frozen=True)
+class LayeredNetwork:
+    """The layers, θ's layout, the output head and the L2 penalty α.
+
+    ``state`` holds each layer's fitted non-trainable arrays (updated in place
+    by training passes); ``random_state`` draws the training passes' noise.
+    The penalty of a batch is divided by ``penalty_weight_sum`` when it is set,
+    else by the batch's own Σs.
+    """
+
+    layers: tuple
+    layout: SequenceLayout
+    head: OutputHead
+    alpha: float
+    state: tuple = ()
+    random_state: np.random.RandomState | None = None
+    penalty_weight_sum: float | None = None
+
+    @classmethod
+    def of(cls, layers, head, alpha, dtype, random_state=None):
+        """The network of ``layers``, its state as the layers start it."""
+        layers = tuple(layers)
+        state = tuple(layer.initial_state(dtype) for layer in layers)
+        return cls(layers, SequenceLayout(layers), head, alpha, state, random_state)
+
+    def penalty_sum(self, weight_sum):
+        """What a batch of weight sum Σs divides the penalty α by."""
+        if self.penalty_weight_sum is None:
+            return weight_sum
+        return self.penalty_weight_sum
+
+    def initial_parameters(self, random_state, dtype):
+        """θ₀: each layer initialises its own parameters, in sequence order."""
+        theta = np.empty(self.layout.size, dtype=dtype)
+        for layer, params in zip(self.layers, self.layout.unpack_layers(theta)):
+            layer.initialize(params, random_state)
+        return theta
+
+    def with_state_copied(self):
+        """The same network with its own copy of the state (a continued fit
+        trains the copy, so that the fitted state stays until it succeeds)."""
+        state = tuple({k: v.copy() for k, v in s.items()} for s in self.state)
+        return dataclasses.replace(self, state=state)
+
+    # --- the passes ---------------------------------------------------------
+
+    def forward(self, X, theta, context=PREDICT):
+        """The logits xᵐ, and each layer's cache."""
+        x, caches = X, []
+        params = self.layout.unpack_layers(theta)
+        for layer, p, state in zip(self.layers, params, self.state):
+            x, cache = layer.forward(x, p, state, context)
+            caches.append(cache)
+        return x, caches
+
+    def backward(self, z_bar, caches, theta, grad):
+        """x̄ᵏ⁻¹ = f̄ₖ(x̄ᵏ) from k = m down to 1, the parameters' gradients
+        written into ``grad``."""
+        params = self.layout.unpack_layers(theta)
+        grads = self.layout.unpack_layers(grad)
+        x_bar = z_bar
+        for k in range(len(self.layers) - 1, -1, -1):
+            x_bar = self.layers[k].backward(
+                x_bar, caches[k], params[k], grads[k], need_x_bar=k > 0
+            )
+
+    def logits(self, X, theta):
+        """zᴸ for new data, as prediction computes it."""
+        return self.forward(X, theta)[0]
+
+    def penalty(self, theta, weight_sum):
+        """(α / (2Σs)) Σ_g c_g ‖θ_g‖² over the groups that decay."""
+        W = self.layout.weights(theta)
+        if self.layout.uniform_decay:
+            return l2_penalty(W, self.alpha, weight_sum, np.empty_like(W))
+        return l2_penalty(
+            W * np.sqrt(self.layout.decay), self.alpha, weight_sum, np.empty_like(W)
+        )
+
+    def penalty_gradient(self, theta, grad, weight_sum):
+        """θ̄_g += (α c_g / Σs) θ_g for the groups that decay."""
+        if not self.alpha:
+            return
+        W, W_bar = self.layout.weights(theta), self.layout.weights(grad)
+        factor = self.alpha / weight_sum
+        if not self.layout.uniform_decay:
+            factor = factor * self.layout.decay
+        scaled_add(W_bar, factor, W, np.empty_like(W))
+
+    def loss_and_gradient(self, theta, grad, X, T, sample_weight, context, clip=True):
+        """L(θ) of one batch (the head's data term plus the penalty), and
+        ∇L(θ) written into ``grad``."""
+        w, weight_sum = batch_weights(sample_weight, X.shape[0])
+        penalty_sum = self.penalty_sum(weight_sum)
+        # forward
+        z, caches = self.forward(X, theta, context)
+        y, log_y = np.empty_like(z), np.empty_like(z)
+        loss, y = self.head.loss(z, T, w, y, log_y, clip)
+        loss += self.penalty(theta, penalty_sum)
+        # backward
+        z_bar = self.head.error(y, T, w, out=np.empty_like(z))
+        self.backward(z_bar, caches, theta, grad)
+        self.penalty_gradient(theta, grad, penalty_sum)
+        return loss

@@ -1,0 +1,109 @@
+"""The conformance suite: every registered layer against central differences.
+
+For a layer f, input x and fixed upstream weights G, the scalar
+ℓ(x, θ) = Σ G ⊙ f(x; θ) has ∂ℓ/∂out = G, so ``backward(G)`` must give ∂ℓ/∂x
+and ∂ℓ/∂θ. Each is compared with (ℓ(· + ε) − ℓ(· − ε)) / (2ε), entry by entry,
+in float64, with the training pass's noise drawn from the same seed at every
+evaluation (dropout's masks are fixed, as the issue asks).
+"""
+
+import numpy as np
+import pytest
+
+from skmanualnet._nn.layer import Context
+from skmanualnet._nn.registry import LAYERS
+from skmanualnet._nn.sequence import SequenceLayout
+
+from ._examples import EXAMPLES
+
+EPS = 1e-6
+#: max |analytic − numeric| / max(|analytic|, |numeric|, 1e-8), per array
+TOLERANCE = 1e-6
+
+
+def test_every_registered_layer_has_an_example():
+    assert set(EXAMPLES) == set(LAYERS)
+
+
+def _setup(name, seed=0):
+    rng = np.random.RandomState(seed)
+    layer, x = EXAMPLES[name](rng)
+    layout = SequenceLayout([layer])
+    theta = np.empty(layout.size)
+    layer.initialize(layout.unpack_layers(theta)[0], rng)
+    theta += 0.1 * rng.standard_normal(theta.size)  # away from special values
+    return layer, x, layout, theta, rng
+
+
+def _scalar(layer, layout, theta, x, G):
+    context = Context(training=True, random_state=np.random.RandomState(7))
+    state = layer.initial_state(x.dtype)
+    out, _ = layer.forward(x, layout.unpack_layers(theta)[0], state, context)
+    return float(np.sum(G * out))
+
+
+def _relative_error(analytic, numeric):
+    scale = np.maximum(np.maximum(abs(analytic), abs(numeric)), 1e-8)
+    return float(np.max(abs(analytic - numeric) / scale, initial=0.0))
+
+
+def _central_differences(f, v):
+    numeric = np.empty_like(v)
+    flat, out = v.reshape(-1), numeric.reshape(-1)
+    for j in range(flat.size):
+        saved = flat[j]
+        flat[j] = saved + EPS
+        plus = f()
+        flat[j] = saved - EPS
+        minus = f()
+        flat[j] = saved
+        out[j] = (plus - minus) / (2 * EPS)
+    return numeric
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_backward_matches_central_differences(name):
+    layer, x, layout, theta, rng = _setup(name)
+    context = Context(training=True, random_state=np.random.RandomState(7))
+    params = layout.unpack_layers(theta)[0]
+    out, cache = layer.forward(x.copy(), params, layer.initial_state(x.dtype), context)
+    G = rng.standard_normal(out.shape)
+    grad = np.zeros_like(theta)
+    x_bar = layer.backward(G.copy(), cache, params, layout.unpack_layers(grad)[0])
+
+    def f():
+        return _scalar(layer, layout, theta, x, G)
+
+    assert x_bar.shape == x.shape
+    assert _relative_error(x_bar, _central_differences(f, x)) <= TOLERANCE
+    if theta.size:
+        assert _relative_error(grad, _central_differences(f, theta)) <= TOLERANCE
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_backward_without_x_bar_writes_the_same_gradients(name):
+    layer, x, layout, theta, rng = _setup(name)
+    grads = []
+    for need in (True, False):
+        context = Context(training=True, random_state=np.random.RandomState(7))
+        params = layout.unpack_layers(theta)[0]
+        out, cache = layer.forward(
+            x.copy(), params, layer.initial_state(x.dtype), context
+        )
+        grad = np.zeros_like(theta)
+        G = np.random.RandomState(1).standard_normal(out.shape)
+        layer.backward(G, cache, params, layout.unpack_layers(grad)[0], need_x_bar=need)
+        grads.append(grad)
+    np.testing.assert_array_equal(*grads)
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_forward_leaves_its_input_unchanged(name):
+    layer, x, layout, theta, _ = _setup(name)
+    before = x.copy()
+    for training in (True, False):
+        context = Context(training=training, random_state=np.random.RandomState(7))
+        layer.forward(
+            x, layout.unpack_layers(theta)[0], layer.initial_state(x.dtype), context
+        )
+        np.testing.assert_array_equal(x, before)
