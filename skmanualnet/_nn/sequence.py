@@ -22,7 +22,7 @@ from .._kernels import scaled_add
 from .._losses import l2_penalty
 from .._network import batch_weights
 from .dense import Dense
-from .layer import PREDICT, Context
+from .layer import PREDICT
 
 
 class SequenceLayout:
@@ -119,7 +119,9 @@ class LayeredNetwork:
     def initial_parameters(self, random_state, dtype):
         """θ₀: each layer initialises its own parameters, in sequence order."""
         theta = np.empty(self.layout.size, dtype=dtype)
-        for layer, params in zip(self.layers, self.layout.unpack_layers(theta)):
+        for layer, params in zip(
+            self.layers, self.layout.unpack_layers(theta), strict=True
+        ):
             layer.initialize(params, random_state)
         return theta
 
@@ -135,7 +137,7 @@ class LayeredNetwork:
         """The logits xᵐ, and each layer's cache."""
         x, caches = X, []
         params = self.layout.unpack_layers(theta)
-        for layer, p, state in zip(self.layers, params, self.state):
+        for layer, p, state in zip(self.layers, params, self.state, strict=True):
             x, cache = layer.forward(x, p, state, context)
             caches.append(cache)
         return x, caches

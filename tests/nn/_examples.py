@@ -1,8 +1,6 @@
 """One example of each registered layer, for the conformance suite: the layer,
 an input batch that exercises it, and the context of its training pass."""
 
-import numpy as np
-
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
 from skmanualnet._nn.dense import Dense
