@@ -13,7 +13,6 @@ The setting ``accelerate`` (:func:`skmanualnet.set_config`) decides.
 import importlib.util
 
 from ._config import get_config
-from ._network import loss_and_gradient
 
 #: What ``accelerate="auto"`` weighs, as measured on the benchmark machine
 #: (``benchmarks/README.md``): loading numba and the cached kernels in a fresh
@@ -36,7 +35,7 @@ class ReferenceTraining:
 
     def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws):
         """L(θ) of the batch, and ∇L(θ) into ``grad``."""
-        return loss_and_gradient(theta, grad, self.network, X, T, sample_weight, ws)
+        return self.network.loss_and_gradient(theta, grad, X, T, sample_weight, ws)
 
     def step(self, theta, grad):
         """The optimizer's step on θ (``grad`` is used as scratch)."""
@@ -59,7 +58,7 @@ def batch_training(network, optimizer, n_samples, settings):
     """The training step of one call to the epoch loop (``settings``: its
     :class:`~skmanualnet._epochs.EpochSettings`), as the setting says."""
     setting = get_config()["accelerate"]
-    if setting is False:
+    if setting is False or not network.fusable:
         return ReferenceTraining(network, optimizer)
     n_batches = settings.max_epochs * -(-n_samples // settings.batch_size)
     if setting == "auto" and not (

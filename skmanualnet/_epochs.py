@@ -16,7 +16,7 @@ from sklearn.utils import gen_batches
 from ._accelerate import batch_training
 from ._divergence import DivergenceError, DivergenceGuard, stochastic_explainer
 from ._warnings import warn
-from ._workspace import Batches, Workspace
+from ._workspace import Batches
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def run_epochs(
     X, T, s = data
     n_samples = X.shape[0]
     batches = Batches(X, T, s, settings.batch_size)
-    ws = Workspace.for_network(network, settings.batch_size, theta.dtype)
+    ws = network.workspace(settings.batch_size, theta.dtype)
     grad, epoch_start = np.empty_like(theta), np.empty_like(theta)
     training = batch_training(network, optimizer, n_samples, settings)
     explain = stochastic_explainer(data, network, settings.batch_size)

@@ -23,6 +23,7 @@ from ._activations import Activation
 from ._heads import OutputHead
 from ._kernels import column_sums, matmul_into, matmul_transposed_into, scaled_add
 from ._losses import l2_penalty
+from ._workspace import Workspace
 
 
 class ParameterLayout:
@@ -89,11 +90,28 @@ class Network:
     alpha: float
     penalty_weight_sum: float | None = None
 
+    #: The compiled kernels of ``skmanualnet._fast`` can train this network.
+    fusable = True
+
     def penalty_sum(self, weight_sum):
         """What a batch of weight sum Σs divides the penalty α by."""
         if self.penalty_weight_sum is None:
             return weight_sum
         return self.penalty_weight_sum
+
+    def workspace(self, n_rows, dtype, keep_all=False, fixed_noise=False):
+        """The buffers of batches of up to ``n_rows`` rows (the network draws no
+        noise: ``fixed_noise`` changes nothing)."""
+        return Workspace.for_network(self, n_rows, dtype, keep_all=keep_all)
+
+    def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws, clip=True):
+        """:func:`loss_and_gradient` of this network."""
+        return loss_and_gradient(theta, grad, self, X, T, sample_weight, ws, clip)
+
+    def logits(self, X, theta):
+        """zᴸ of θ for new data."""
+        coefs, intercepts = self.layout.unpack(theta)
+        return logits(X, coefs, intercepts, self.activations)
 
 
 def affine(a, W, b, out):

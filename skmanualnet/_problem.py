@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-from ._network import Network, batch_weights, logits, loss_and_gradient
+from ._network import Network, batch_weights
 from ._warnings import warn
-from ._workspace import Workspace
 
 
 @dataclass
@@ -69,8 +68,7 @@ class ValidationSet:
     def metrics(self, network, theta):
         """(score, data term of the loss) of θ on the held-out rows; NaN for
         both when the outputs are non-finite."""
-        coefs, intercepts = network.layout.unpack(theta)
-        z = logits(self.X, coefs, intercepts, network.activations)
+        z = network.logits(self.X, theta)
         if not np.isfinite(z).all():
             return np.nan, np.nan
         score = self.score(z, self.y, self.sample_weight)
@@ -153,12 +151,12 @@ def full_batch_loss(problem, clip=True):
     workspace is): copy it to keep it past the next call.
     """
     dtype, network = problem.theta.dtype, problem.network
-    ws = Workspace.for_network(network, problem.X.shape[0], dtype)
+    ws = network.workspace(problem.X.shape[0], dtype, fixed_noise=True)
     X, T, s = problem.X, problem.T.astype(dtype), problem.sample_weight
     grad = np.empty_like(problem.theta)
 
     def loss_and_grad(theta):
-        loss = loss_and_gradient(theta, grad, network, X, T, s, ws, clip=clip)
+        loss = network.loss_and_gradient(theta, grad, X, T, s, ws, clip=clip)
         return loss, grad
 
     return loss_and_grad

@@ -22,7 +22,7 @@ from .._kernels import scaled_add
 from .._losses import l2_penalty
 from .._network import batch_weights
 from .dense import Dense
-from .layer import PREDICT
+from .layer import PREDICT, Context
 
 
 class SequenceLayout:
@@ -110,6 +110,9 @@ class LayeredNetwork:
         state = tuple(layer.initial_state(dtype) for layer in layers)
         return cls(layers, SequenceLayout(layers), head, alpha, state, random_state)
 
+    #: The compiled kernels cover dense networks only: this one trains on numpy.
+    fusable = False
+
     def penalty_sum(self, weight_sum):
         """What a batch of weight sum Σs divides the penalty α by."""
         if self.penalty_weight_sum is None:
@@ -176,9 +179,17 @@ class LayeredNetwork:
             factor = factor * self.layout.decay
         scaled_add(W_bar, factor, W, np.empty_like(W))
 
-    def loss_and_gradient(self, theta, grad, X, T, sample_weight, context, clip=True):
-        """L(θ) of one batch (the head's data term plus the penalty), and
-        ∇L(θ) written into ``grad``."""
+    def workspace(self, n_rows, dtype, keep_all=False, fixed_noise=False):
+        """The training passes' :class:`SequenceWorkspace`; with ``fixed_noise``
+        every pass draws the same noise (a deterministic loss, for finite
+        differences)."""
+        return SequenceWorkspace(self.random_state, fixed_noise)
+
+    def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws, clip=True):
+        """L(θ) of one training batch (the head's data term plus the penalty),
+        and ∇L(θ) written into ``grad``; ``ws`` is the :meth:`workspace`, or a
+        :class:`~skmanualnet._nn.layer.Context`."""
+        context = ws if isinstance(ws, Context) else ws.context()
         w, weight_sum = batch_weights(sample_weight, X.shape[0])
         penalty_sum = self.penalty_sum(weight_sum)
         # forward
@@ -191,3 +202,22 @@ class LayeredNetwork:
         self.backward(z_bar, caches, theta, grad)
         self.penalty_gradient(theta, grad, penalty_sum)
         return loss
+
+
+class SequenceWorkspace:
+    """What the training passes of a :class:`LayeredNetwork` share: the
+    context of a training pass, whose noise comes from ``random_state``, or
+    from the same seed at every pass when ``fixed_noise``."""
+
+    def __init__(self, random_state, fixed_noise=False):
+        self._random_state = random_state
+        self._seed = None
+        if fixed_noise and random_state is not None:
+            self._seed = random_state.randint(np.iinfo(np.int32).max)
+        self._context = Context(training=True, random_state=random_state)
+
+    def context(self):
+        """The :class:`~skmanualnet._nn.layer.Context` of the next pass."""
+        if self._seed is None:
+            return self._context
+        return Context(training=True, random_state=np.random.RandomState(self._seed))
