@@ -4,5 +4,11 @@ layer that forgets its gradient check or its trace fails a test."""
 
 from .activation import ActivationLayer
 from .dense import Dense
+from .dropout import Dropout
+from .parametric_activation import ParametricActivation
+from .scale import Scale
 
-LAYERS = {layer.name: layer for layer in (Dense, ActivationLayer)}
+LAYERS = {
+    layer.name: layer
+    for layer in (Dense, ActivationLayer, Dropout, Scale, ParametricActivation)
+}

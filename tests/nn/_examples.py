@@ -4,6 +4,9 @@ an input batch that exercises it, and the context of its training pass."""
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
 from skmanualnet._nn.dense import Dense
+from skmanualnet._nn.dropout import Dropout
+from skmanualnet._nn.parametric_activation import ParametricActivation
+from skmanualnet._nn.scale import Scale
 
 
 def dense(rng):
@@ -15,5 +18,25 @@ def activation(rng):
     return ActivationLayer(5, ACTIVATIONS["tanh"]), rng.standard_normal((6, 5))
 
 
+def dropout(rng):
+    # p = 0.3 of 30 entries: both kept and dropped units, the mask fixed by the seed
+    return Dropout(5, 0.3), rng.standard_normal((6, 5))
+
+
+def scale(rng):
+    return Scale(5), rng.standard_normal((6, 5))
+
+
+def parametric_activation(rng):
+    # tanh: smooth; α ≈ 1 + 0.1 noise, so that both α and 1 − α weigh in
+    return ParametricActivation(5, ACTIVATIONS["tanh"]), rng.standard_normal((6, 5))
+
+
 #: name in the registry → function of a RandomState giving (layer, x)
-EXAMPLES = {"dense": dense, "activation": activation}
+EXAMPLES = {
+    "dense": dense,
+    "activation": activation,
+    "dropout": dropout,
+    "scale": scale,
+    "parametric_activation": parametric_activation,
+}

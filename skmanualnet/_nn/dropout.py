@@ -1,0 +1,83 @@
+"""Dropout layer (inverted): a = m ⊙ x / (1 − p), m ~ Bernoulli(1 − p).
+
+In training each entry of x is kept with probability 1 − p and scaled by
+1 / (1 − p), so that E[a] = x: prediction, which draws nothing, is then the
+identity, with no rescaling. The mask m is drawn from the context's
+``random_state``, one entry per entry of x. With the mask fixed, the layer is
+linear in x, so the backward pass is the same product::
+
+    a  = m ⊙ x / (1 − p)
+    x̄ = m ⊙ ā / (1 − p)        (∂aᵢⱼ/∂xᵢⱼ = mᵢⱼ / (1 − p), no parameters)
+
+The cache keeps the scaled mask m / (1 − p): its entries are 0 (dropped) and
+1 / (1 − p) (kept). At predict, and for p = 0, the layer is the identity: it
+draws nothing (the random state does not advance) and hands x itself on.
+"""
+
+import numbers
+
+import numpy as np
+
+from .layer import Layer
+
+
+def check_rate(rate):
+    """p ∈ [0, 1): the dropout rate, checked (p = 1 would drop every unit and
+    divide by 0)."""
+    if (
+        isinstance(rate, bool)
+        or not isinstance(rate, numbers.Real)
+        or not 0 <= rate < 1
+    ):
+        raise ValueError(
+            f"The dropout rate must be a number in [0, 1); got dropout={rate!r}."
+        )
+    return float(rate)
+
+
+def scaled_mask(shape, rate, random_state, dtype):
+    """m / (1 − p), m ~ Bernoulli(1 − p): 1 / (1 − p) where a uniform draw
+    u ∈ [0, 1) has u ≥ p (probability 1 − p), 0 elsewhere."""
+    keep = random_state.random_sample(shape) >= rate
+    return np.multiply(keep, 1 / (1 - rate), dtype=dtype)
+
+
+def dropout(x, scaled_mask, out):
+    """a = m ⊙ x / (1 − p)."""
+    return np.multiply(x, scaled_mask, out=out)
+
+
+def dropout_error(a_bar, scaled_mask, out):
+    """x̄ = m ⊙ ā / (1 − p): the same mask, as the layer is linear in x."""
+    return np.multiply(a_bar, scaled_mask, out=out)
+
+
+class Dropout(Layer):
+    """a = m ⊙ x / (1 − p) in training, a = x at predict (inverted dropout).
+
+    Parameters
+    ----------
+    n_units : int
+        The number of units (the layer's width, in and out).
+    rate : float in [0, 1)
+        p, the probability that a unit is dropped.
+    """
+
+    name = "dropout"
+
+    def __init__(self, n_units, rate):
+        self.n_in = self.n_out = int(n_units)
+        self.rate = check_rate(rate)
+
+    def forward(self, x, params, state, context):
+        if not context.training or self.rate == 0:
+            return x, {}  # the identity: nothing drawn, nothing to keep
+        mask = scaled_mask(x.shape, self.rate, context.random_state, x.dtype)
+        return dropout(x, mask, out=np.empty_like(x)), {"scaled_mask": mask}
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        if not need_x_bar:
+            return None
+        if "scaled_mask" not in cache:  # p = 0: x̄ = ā
+            return out_bar
+        return dropout_error(out_bar, cache["scaled_mask"], out=out_bar)

@@ -1,0 +1,86 @@
+"""Parametric activation layer: a = z + α ⊙ (φ(z) − z), α ∈ Rⁿ per unit.
+
+α blends the identity (α = 0) with the activation φ (α = 1, where it starts);
+it is trainable and does not decay (the L2 penalty would pull every unit
+towards the identity). Unit j of row i depends on zᵢⱼ and αⱼ only::
+
+    ∂aᵢⱼ/∂zᵢⱼ = 1 + αⱼ (φ′(zᵢⱼ) − 1)        ∂aᵢⱼ/∂αⱼ = φ(zᵢⱼ) − zᵢⱼ
+
+so that, αⱼ being shared by the rows,
+
+    z̄ = ā ⊙ (1 + α ⊙ (φ′(z) − 1))
+    ᾱ = Σ_rows ā ⊙ (φ(z) − z)
+
+The output a is not φ(z), so the cache keeps φ(z) beside z: φ′ is read off
+φ(z) or off z, as the activation's ``derivative_from`` says. Both equations
+are computed in the equivalent forms (1 − α) z + α φ(z) and
+(1 − α) + α φ′(z), which are exact at α = 1 (φ and φ′ themselves, bit for bit
+those of the plain activation layer) and at α = 0 (z and 1).
+"""
+
+import numpy as np
+
+from .._network import activation_derivative
+from .layer import Layer, Parameter
+
+
+def parametric_activation(z, phi_z, alpha, out):
+    """a = z + α ⊙ (φ(z) − z), as (1 − α) ⊙ z + α ⊙ φ(z)."""
+    np.multiply(1 - alpha, z, out=out)
+    out += alpha * phi_z
+    return out
+
+
+def parametric_error(a_bar, phi_prime, alpha, out):
+    """z̄ = ā ⊙ (1 + α ⊙ (φ′(z) − 1)), the slope as (1 − α) + α ⊙ φ′(z).
+
+    ``phi_prime`` is overwritten by the slope.
+    """
+    phi_prime *= alpha
+    phi_prime += 1 - alpha
+    return np.multiply(a_bar, phi_prime, out=out)
+
+
+def alpha_gradient(a_bar, z, phi_z, out):
+    """ᾱ = Σ_rows ā ⊙ (φ(z) − z)."""
+    return np.einsum("ij,ij->j", a_bar, phi_z - z, out=out)
+
+
+class ParametricActivation(Layer):
+    """a = z + α ⊙ (φ(z) − z), one trainable αⱼ per unit (init 1, decay 0).
+
+    Parameters
+    ----------
+    n_units : int
+        The number of units (the layer's width, in and out).
+    activation : Activation
+        φ and φ′, an :class:`~skmanualnet._activations.Activation`.
+    """
+
+    name = "parametric_activation"
+
+    def __init__(self, n_units, activation):
+        self.n_in = self.n_out = int(n_units)
+        self.activation = activation
+
+    @property
+    def parameters(self):
+        return (Parameter("alpha", (self.n_in,)),)
+
+    def initialize(self, params, random_state):
+        params["alpha"].fill(1)
+
+    def forward(self, x, params, state, context):
+        phi_z = self.activation.phi(x, out=np.empty_like(x))
+        a = parametric_activation(x, phi_z, params["alpha"], out=np.empty_like(x))
+        return a, {"z": x, "phi_z": phi_z}
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        z, phi_z, alpha = cache["z"], cache["phi_z"], params["alpha"]
+        alpha_gradient(out_bar, z, phi_z, out=grads["alpha"])  # before ā is overwritten
+        if not need_x_bar:
+            return None
+        phi_prime = activation_derivative(
+            self.activation, z, phi_z, np.empty_like(out_bar)
+        )
+        return parametric_error(out_bar, phi_prime, alpha, out=out_bar)
