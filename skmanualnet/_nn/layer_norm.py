@@ -30,6 +30,7 @@ class LayerNorm(Normalization):
 
     name = "layer_norm"
     axis = 1
+    min_units = 2
 
     def __init__(self, n_units, epsilon=1e-5):
         if isinstance(n_units, numbers.Integral) and n_units == 1:

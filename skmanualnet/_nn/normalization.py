@@ -98,11 +98,14 @@ class Normalization(Layer):
 
     #: The axis the statistics run along: 0 over the rows, 1 over the units.
     axis = 0
+    #: The fewest units the layer accepts.
+    min_units = 1
 
     def __init__(self, n_units, epsilon=1e-5):
-        if not isinstance(n_units, numbers.Integral) or n_units < 1:
+        if not isinstance(n_units, numbers.Integral) or n_units < self.min_units:
             raise ValueError(
-                f"{self.name}: n_units must be an integer ≥ 1, got n_units={n_units!r}."
+                f"{self.name}: n_units must be an integer ≥ {self.min_units}, "
+                f"got n_units={n_units!r}."
             )
         if not isinstance(epsilon, numbers.Real) or not epsilon > 0:
             raise ValueError(
