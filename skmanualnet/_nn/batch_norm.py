@@ -123,12 +123,15 @@ class BatchNorm(Normalization):
         self.momentum = float(momentum)
 
     def initial_state(self, dtype):
+        """r_μ = 0 and r_σ² = 1 per unit, in ``dtype``."""
         return {
             "running_mean": np.zeros(self.n_out, dtype=dtype),
             "running_var": np.ones(self.n_out, dtype=dtype),
         }
 
     def forward(self, x, params, state, context):
+        """a = γ ⊙ x̂ + β with the batch's μ_B, σ²_B in training (the running
+        statistics updated in ``state``), with r_μ, r_σ² at predict."""
         if not context.training:
             mu = state["running_mean"].astype(x.dtype, copy=False)
             var = state["running_var"].astype(x.dtype, copy=False)

@@ -43,6 +43,8 @@ class LayerNorm(Normalization):
         super().__init__(n_units, epsilon)
 
     def forward(self, x, params, state, context):
+        """a = γ ⊙ x̂ + β, x̂ by each row's μ and σ², in training and at
+        predict alike."""
         mu = mean(x, axis=1)
         var = variance(x, mu, axis=1)
         a, sigma, x_hat = self.normalize_affine(x, mu, var, params)

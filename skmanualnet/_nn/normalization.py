@@ -92,7 +92,7 @@ class Normalization(Layer):
 
     γ (initialised to 1) and β (to 0) have one entry per unit and do not
     decay, as scikit-learn leaves biases unpenalised. A subclass sets
-    :attr:`axis` and writes :meth:`forward` with :meth:`normalize_affine`; its
+    :attr:`axis` and writes ``forward`` with :meth:`normalize_affine`; its
     backward is this one, whose x̄ is :meth:`input_error`.
     """
 
@@ -117,12 +117,14 @@ class Normalization(Layer):
 
     @property
     def parameters(self):
+        """γ and β, one entry per unit, not decayed."""
         return (
             Parameter("gamma", (self.n_out,)),
             Parameter("beta", (self.n_out,)),
         )
 
     def initialize(self, params, random_state):
+        """γ₀ = 1, β₀ = 0: the layer starts as the plain normalisation."""
         params["gamma"][...] = 1.0
         params["beta"][...] = 0.0
 
@@ -133,6 +135,8 @@ class Normalization(Layer):
         return scale_shift(x_hat, params["gamma"], params["beta"]), sigma, x_hat
 
     def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        """γ̄ = Σ_rows ā ⊙ x̂, β̄ = Σ_rows ā into ``grads``; x̄ from x̂̄ = γ ⊙ ā
+        (written over ā) by :meth:`input_error`, unless not ``need_x_bar``."""
         gamma_gradient(out_bar, cache["x_hat"], out=grads["gamma"])
         beta_gradient(out_bar, out=grads["beta"])
         if not need_x_bar:
