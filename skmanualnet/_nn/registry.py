@@ -3,12 +3,22 @@
 layer that forgets its gradient check or its trace fails a test."""
 
 from .activation import ActivationLayer
+from .batch_norm import BatchNorm
 from .dense import Dense
 from .dropout import Dropout
+from .layer_norm import LayerNorm
 from .parametric_activation import ParametricActivation
 from .scale import Scale
 
 LAYERS = {
     layer.name: layer
-    for layer in (Dense, ActivationLayer, Dropout, Scale, ParametricActivation)
+    for layer in (
+        Dense,
+        ActivationLayer,
+        Dropout,
+        Scale,
+        ParametricActivation,
+        BatchNorm,
+        LayerNorm,
+    )
 }

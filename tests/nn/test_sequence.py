@@ -36,7 +36,9 @@ def both_networks(units, activation_names, head, alpha, dtype, init="glorot_unif
     activations = tuple(ACTIVATIONS[name] for name in activation_names)
     layout = ParameterLayout(units)
     dense = Network(layout, activations, head, alpha)
-    layered = LayeredNetwork.of(dense_layers(units, activations, init), head, alpha, dtype)
+    layered = LayeredNetwork.of(
+        dense_layers(units, activations, init), head, alpha, dtype
+    )
     return dense, layered
 
 
@@ -44,11 +46,15 @@ def both_networks(units, activation_names, head, alpha, dtype, init="glorot_unif
 @pytest.mark.parametrize("activations", [("relu",), ("logistic", "tanh")])
 def test_the_initial_parameters_are_drawn_in_the_same_order(init, activations):
     units = [4, 5, 3, 2][: len(activations) + 2]
-    dense, layered = both_networks(units, activations, SoftmaxCrossEntropy(), 0.0, np.float64)
+    dense, layered = both_networks(
+        units, activations, SoftmaxCrossEntropy(), 0.0, np.float64
+    )
     expected = initial_parameters(
         dense.layout, dense.activations, init, np.random.RandomState(0), np.float64
     )
-    layered = both_networks(units, activations, SoftmaxCrossEntropy(), 0.0, np.float64, init)[1]
+    layered = both_networks(
+        units, activations, SoftmaxCrossEntropy(), 0.0, np.float64, init
+    )[1]
     theta = layered.initial_parameters(np.random.RandomState(0), np.float64)
     assert_array_equal(theta, expected)
 

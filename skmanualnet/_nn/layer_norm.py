@@ -1,0 +1,51 @@
+"""Layer normalisation: each row normalised over its n units, then
+a = γ ⊙ x̂ + β.
+
+Forward, the same in training and at predict (sums over the units, one value
+per row; no state)::
+
+    μ = (1/n) Σ x,   σ² = (1/n) Σ (x − μ)²,   σ = √(σ² + ε)
+    x̂ = (x − μ) / σ,   a = γ ⊙ x̂ + β
+
+Backward: γ̄ = Σ_rows ā ⊙ x̂, β̄ = Σ_rows ā, x̂̄ = γ ⊙ ā, and batch
+normalisation's closed form with the axes swapped, row by row,
+
+    x̄ = (1/(n σ)) (n x̂̄ − Σ_units x̂̄ − x̂ Σ_units (x̂̄ ⊙ x̂))
+
+(:func:`skmanualnet._nn.normalization.normalized_input_error` with
+``axis=1``; the graph it collapses is batch normalisation's, transposed).
+"""
+
+import numbers
+
+from .normalization import Normalization, mean, variance
+
+
+class LayerNorm(Normalization):
+    """a = γ ⊙ (x − μ_row)/√(σ²_row + ε) + β, each row by its own statistics.
+
+    The batch plays no part: one row gives the same output in training, at
+    predict and inside any batch.
+    """
+
+    name = "layer_norm"
+    axis = 1
+    min_units = 2
+
+    def __init__(self, n_units, epsilon=1e-5):
+        if isinstance(n_units, numbers.Integral) and n_units == 1:
+            raise ValueError(
+                "layer_norm: a layer of n_units=1 cannot be layer-normalised: "
+                "a row of one unit equals its own mean, so x̂ is always 0 and "
+                "the layer outputs β whatever its input; give the hidden layer "
+                "(its entry of hidden_layer_sizes) at least 2 units."
+            )
+        super().__init__(n_units, epsilon)
+
+    def forward(self, x, params, state, context):
+        """a = γ ⊙ x̂ + β, x̂ by each row's μ and σ², in training and at
+        predict alike."""
+        mu = mean(x, axis=1)
+        var = variance(x, mu, axis=1)
+        a, sigma, x_hat = self.normalize_affine(x, mu, var, params)
+        return a, {"mu": mu, "var": var, "sigma": sigma, "x_hat": x_hat}
