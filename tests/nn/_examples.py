@@ -1,9 +1,13 @@
 """One example of each registered layer, for the conformance suite: the layer,
 an input batch that exercises it, and the context of its training pass."""
 
+import numpy as np
+
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
 from skmanualnet._nn.dense import Dense
+from skmanualnet._nn.periodic_embedding import PeriodicEmbedding
+from skmanualnet._nn.piecewise_linear_embedding import PiecewiseLinearEmbedding
 
 
 def dense(rng):
@@ -15,5 +19,23 @@ def activation(rng):
     return ActivationLayer(5, ACTIVATIONS["tanh"]), rng.standard_normal((6, 5))
 
 
+def periodic_embedding(rng):
+    return PeriodicEmbedding(3, 4, sigma=0.5), rng.standard_normal((6, 3))
+
+
+def piecewise_linear_embedding(rng):
+    # 3, 1 and 4 bins (padding exercised), edges on multiples of 0.5; x at
+    # least 0.15 from every multiple of 0.5 (away from the kinks), some rows
+    # beyond the edges (extrapolation through the first and last bins)
+    edges = [[-1.0, -0.5, 0.5, 1.0], [0.0, 1.0], [-2.0, -1.0, 0.0, 1.5, 2.0]]
+    x = np.floor(rng.uniform(-3.0, 3.0, (8, 3)) * 2) / 2 + 0.25
+    return PiecewiseLinearEmbedding(edges), x + rng.uniform(-0.1, 0.1, x.shape)
+
+
 #: name in the registry → function of a RandomState giving (layer, x)
-EXAMPLES = {"dense": dense, "activation": activation}
+EXAMPLES = {
+    "dense": dense,
+    "activation": activation,
+    "periodic_embedding": periodic_embedding,
+    "piecewise_linear_embedding": piecewise_linear_embedding,
+}
