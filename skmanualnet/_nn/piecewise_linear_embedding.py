@@ -122,8 +122,12 @@ def clip_to_bins(r, lo, hi):
 
 
 def linear_part(r, lo, hi):
-    """[lo_t < r_t < hi_t]: where e_t = r_t, so that ∂e_t/∂r_t = 1."""
-    return (r > lo) & (r < hi)
+    """[lo_t ≤ r_t < hi_t]: where e_t = r_t, so that ∂e_t/∂r_t = 1.
+
+    Half-open, so that at an edge x̄ takes the slope on its right (the bin
+    that starts there), as a right-hand derivative, never 0 from both sides.
+    """
+    return (r >= lo) & (r < hi)
 
 
 def gather_bins(e, mask):

@@ -125,3 +125,11 @@ def test_edges_that_merge_in_float32_are_refused_there():
 def test_n_bins_must_be_a_positive_integer():
     with pytest.raises(ValueError, match="n_bins must be an integer >= 1, got 0"):
         quantile_edges(np.eye(3), 0)
+
+
+def test_at_an_edge_x_bar_takes_the_slope_of_the_bin_on_its_right():
+    layer = PiecewiseLinearEmbedding([[0.0, 1.0, 3.0, 4.0]])
+    x = np.array([[0.0], [1.0], [3.0], [4.0]])
+    out, cache = layer.forward(x, {}, layer.initial_state(x.dtype), PREDICT)
+    x_bar = layer.backward(np.ones_like(out), cache, {}, {})
+    np.testing.assert_allclose(x_bar, [[1.0], [1 / 2], [1.0], [1.0]])
