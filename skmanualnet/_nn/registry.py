@@ -8,6 +8,8 @@ from .dense import Dense
 from .dropout import Dropout
 from .layer_norm import LayerNorm
 from .parametric_activation import ParametricActivation
+from .periodic_embedding import PeriodicEmbedding
+from .piecewise_linear_embedding import PiecewiseLinearEmbedding
 from .scale import Scale
 
 LAYERS = {
@@ -20,5 +22,7 @@ LAYERS = {
         ParametricActivation,
         BatchNorm,
         LayerNorm,
+        PeriodicEmbedding,
+        PiecewiseLinearEmbedding,
     )
 }

@@ -1,6 +1,8 @@
 """One example of each registered layer, for the conformance suite: the layer,
 an input batch that exercises it, and the context of its training pass."""
 
+import numpy as np
+
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
 from skmanualnet._nn.batch_norm import BatchNorm
@@ -8,6 +10,8 @@ from skmanualnet._nn.dense import Dense
 from skmanualnet._nn.dropout import Dropout
 from skmanualnet._nn.layer_norm import LayerNorm
 from skmanualnet._nn.parametric_activation import ParametricActivation
+from skmanualnet._nn.periodic_embedding import PeriodicEmbedding
+from skmanualnet._nn.piecewise_linear_embedding import PiecewiseLinearEmbedding
 from skmanualnet._nn.scale import Scale
 
 
@@ -47,6 +51,19 @@ def layer_norm(rng):
     return LayerNorm(5), x + [[0.0], [1.0], [-2.0], [0.5], [0.0], [3.0]]
 
 
+def periodic_embedding(rng):
+    return PeriodicEmbedding(3, 4, sigma=0.5), rng.standard_normal((6, 3))
+
+
+def piecewise_linear_embedding(rng):
+    # 3, 1 and 4 bins (padding exercised), edges on multiples of 0.5; x at
+    # least 0.15 from every multiple of 0.5 (away from the kinks), some rows
+    # beyond the edges (extrapolation through the first and last bins)
+    edges = [[-1.0, -0.5, 0.5, 1.0], [0.0, 1.0], [-2.0, -1.0, 0.0, 1.5, 2.0]]
+    x = np.floor(rng.uniform(-3.0, 3.0, (8, 3)) * 2) / 2 + 0.25
+    return PiecewiseLinearEmbedding(edges), x + rng.uniform(-0.1, 0.1, x.shape)
+
+
 #: name in the registry → function of a RandomState giving (layer, x)
 EXAMPLES = {
     "dense": dense,
@@ -56,4 +73,6 @@ EXAMPLES = {
     "parametric_activation": parametric_activation,
     "batch_norm": batch_norm,
     "layer_norm": layer_norm,
+    "periodic_embedding": periodic_embedding,
+    "piecewise_linear_embedding": piecewise_linear_embedding,
 }

@@ -1,0 +1,179 @@
+"""Periodic embedding of each input feature: cos(2π w x + b), then a linear map.
+
+Forward, for feature j of a batch x (B rows, d features), with k trainable
+frequencies w_j and phases b_j and a per-feature linear map (V_j, c_j)::
+
+    θ_j = 2π x_j w_jᵀ + 1 b_jᵀ          (B × k: the phases, named phase in
+                                         code, not θ the parameter vector)
+    u_j = cos(θ_j)
+    e_j = u_j V_j + 1 c_jᵀ               V_j ∈ R^{k × k}
+    out = [e_1, e_2, …, e_d]            (B × d·k, feature by feature)
+
+Backward, from ē_j (the block of out's error signal for feature j)::
+
+    V̄_j = u_jᵀ ē_j,   c̄_j = 1ᵀ ē_j,   ū_j = ē_j V_jᵀ
+    θ̄_j = −sin(θ_j) ⊙ ū_j
+    w̄_j = 2π (θ̄_j ⊙ x_j 1ᵀ)ᵀ 1,   b̄_j = 1ᵀ θ̄_j,   x̄_j = 2π θ̄_j w_j
+
+All features at once: the arrays are stacks of shape (d, B, k) and the
+per-feature products ``np.matmul`` over the stack. Gorishniy, Rubachev and
+Babenko, "On Embeddings for Numerical Features in Tabular Deep Learning"
+(2022); pytabkit's RealMLP embeds its numbers so.
+"""
+
+import numpy as np
+
+from .._init import glorot_uniform
+from .layer import Layer, Parameter
+
+TWO_PI = 2.0 * np.pi
+
+
+def periodic_phase(x, w, b):
+    """θ_jk = 2π w_jk x_j + b_jk: the phases, a (d, B, k) stack.
+
+    ``x`` is (B, d), ``w`` and ``b`` are (d, k).
+    """
+    phase = np.multiply(x.T[:, :, None], w[:, None, :])
+    phase *= TWO_PI
+    phase += b[:, None, :]
+    return phase
+
+
+def cosine_features(phase):
+    """u = cos(θ), entry by entry."""
+    return np.cos(phase)
+
+
+def feature_linear(u, V, c):
+    """e_j = u_j V_j + 1 c_jᵀ for every feature j: (d, B, k) @ (d, k, k)."""
+    e = np.matmul(u, V)
+    e += c[:, None, :]
+    return e
+
+
+def flatten_features(e):
+    """out = [e_1, e_2, …, e_d]: the (d, B, k) stack as (B, d·k) rows."""
+    d, B, k = e.shape
+    return np.ascontiguousarray(e.transpose(1, 0, 2)).reshape(B, d * k)
+
+
+def unflatten_features(out_bar, n_features):
+    """ē_j: the (B, d·k) error signal as a (d, B, k) stack (a view)."""
+    B = out_bar.shape[0]
+    return out_bar.reshape(B, n_features, -1).transpose(1, 0, 2)
+
+
+def feature_linear_weight_gradient(u, e_bar, out):
+    """V̄_j = u_jᵀ ē_j for every feature j."""
+    return np.matmul(u.transpose(0, 2, 1), e_bar, out=out)
+
+
+def feature_linear_bias_gradient(e_bar, out):
+    """c̄_j = 1ᵀ ē_j: ē summed over the rows, feature by feature."""
+    return np.sum(e_bar, axis=1, out=out)
+
+
+def feature_linear_input_error(e_bar, V):
+    """ū_j = ē_j V_jᵀ for every feature j."""
+    return np.matmul(e_bar, V.transpose(0, 2, 1))
+
+
+def phase_error(u_bar, phase):
+    """θ̄ = −sin(θ) ⊙ ū: through the cosine (cos′ = −sin)."""
+    phase_bar = np.sin(phase)
+    np.negative(phase_bar, out=phase_bar)
+    phase_bar *= u_bar
+    return phase_bar
+
+
+def frequency_gradient(phase_bar, x, out):
+    """w̄_jk = 2π Σ_rows θ̄_jk x_j."""
+    np.einsum("dbk,bd->dk", phase_bar, x, out=out)
+    out *= TWO_PI
+    return out
+
+
+def phase_shift_gradient(phase_bar, out):
+    """b̄_jk = Σ_rows θ̄_jk."""
+    return np.sum(phase_bar, axis=1, out=out)
+
+
+def periodic_input_error(phase_bar, w):
+    """x̄_j = 2π Σ_k θ̄_jk w_jk, a (B, d) array."""
+    x_bar = np.einsum("dbk,dk->bd", phase_bar, w)
+    x_bar *= TWO_PI
+    return x_bar
+
+
+def _check_count(name, value):
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(
+            f"{name} must be an integer >= 1 for the periodic embedding, got {value!r}."
+        )
+    return int(value)
+
+
+class PeriodicEmbedding(Layer):
+    """Each of ``n_features`` numbers to ``n_frequencies`` learned periodic
+    features, mixed by a linear map of its own: ``n_features · n_frequencies``
+    outputs, feature by feature.
+
+    Frequencies start as draws of N(0, σ²) (``sigma``), phases of U(−π, π),
+    each (V_j, c_j) as a dense k → k layer's Glorot uniform draw; only the
+    V_j decay.
+    """
+
+    name = "periodic_embedding"
+
+    def __init__(self, n_features, n_frequencies, sigma=1.0):
+        self.n_features = _check_count("n_features", n_features)
+        self.n_frequencies = _check_count("n_frequencies", n_frequencies)
+        real = isinstance(sigma, int | float | np.number) and not isinstance(
+            sigma, bool
+        )
+        if not (real and 0 < sigma < np.inf):
+            raise ValueError(
+                "sigma (the frequencies' initial standard deviation) must be a "
+                f"finite float > 0, got {sigma!r}."
+            )
+        self.sigma = float(sigma)
+        self.n_in = self.n_features
+        self.n_out = self.n_features * self.n_frequencies
+
+    @property
+    def parameters(self):
+        d, k = self.n_features, self.n_frequencies
+        return (
+            Parameter("w", (d, k)),
+            Parameter("b", (d, k)),
+            Parameter("V", (d, k, k), decay=1.0),
+            Parameter("c", (d, k)),
+        )
+
+    def initialize(self, params, random_state):
+        d, k = self.n_features, self.n_frequencies
+        params["w"][...] = random_state.normal(0.0, self.sigma, (d, k))
+        params["b"][...] = random_state.uniform(-np.pi, np.pi, (d, k))
+        for j in range(d):  # one dense layer's draw per feature (θ₀ only)
+            params["V"][j], params["c"][j] = glorot_uniform(
+                (k, k), "relu", random_state
+            )
+
+    def forward(self, x, params, state, context):
+        phase = periodic_phase(x, params["w"], params["b"])
+        u = cosine_features(phase)
+        e = feature_linear(u, params["V"], params["c"])
+        return flatten_features(e), {"x": x, "phase": phase, "u": u}
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+        e_bar = unflatten_features(out_bar, self.n_features)
+        feature_linear_weight_gradient(cache["u"], e_bar, out=grads["V"])
+        feature_linear_bias_gradient(e_bar, out=grads["c"])
+        u_bar = feature_linear_input_error(e_bar, params["V"])
+        phase_bar = phase_error(u_bar, cache["phase"])
+        frequency_gradient(phase_bar, cache["x"], out=grads["w"])
+        phase_shift_gradient(phase_bar, out=grads["b"])
+        if not need_x_bar:
+            return None
+        return periodic_input_error(phase_bar, params["w"])
