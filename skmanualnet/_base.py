@@ -17,6 +17,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._activation_param import resolve_activations
+from ._architecture import (
+    check_architecture,
+    check_same_layers,
+    layered_network,
+    resolve_architecture,
+    with_noise,
+)
 from ._blas_threads import blas_threads_for
 from ._callbacks import EpochCallbacks
 from ._continued import check_continuable, fitted_dtype, start_history
@@ -150,13 +157,10 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         activations = resolve_activations(self.activation, len(hidden))
         network = Network(layout, activations, head, float(self.alpha))
         random_state = check_random_state(self.random_state)
+        network, theta = self._parameters(network, X, hidden, fresh, random_state)
         if fresh:
-            theta = initial_parameters(
-                layout, activations, self.weight_init, random_state, X.dtype
-            )
             scale = data_scale(X, T, sample_weight, squares)
         else:
-            theta = layout.pack(self.coefs_, self.intercepts_, X.dtype)
             scale = self._data_scale
         return TrainingProblem(
             X=X,
@@ -171,6 +175,46 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             random_state=random_state,
             data_scale=scale,
         )
+
+    def _parameters(self, network, X, hidden, fresh, random_state):
+        """The network the layer options make of the dense ``network``, and
+        θ₀: drawn from ``random_state`` when ``fresh``, else the fitted θ."""
+        architecture = resolve_architecture(self, len(hidden))
+        fitted = None if fresh else getattr(self, "_layered", None)
+        if architecture.dense and fitted is None:  # the dense network
+            if not fresh:
+                return network, network.layout.pack(
+                    self.coefs_, self.intercepts_, X.dtype
+                )
+            theta = initial_parameters(
+                network.layout, network.activations, self.weight_init,
+                random_state, X.dtype,
+            )  # fmt: skip
+            return network, theta
+        check_architecture(architecture, X, self.solver, *self._training_rows(X))
+        layered = layered_network(
+            architecture, X, hidden, network.layout.layer_units[-1],
+            network.activations, self.weight_init, network.head, network.alpha,
+            fitted=fitted,
+        )  # fmt: skip
+        if fresh:
+            theta = layered.initial_parameters(random_state, X.dtype)
+        elif fitted is None:  # a dense fit continued with dropout
+            check_same_layers(network, layered)
+            theta = network.layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        else:
+            check_same_layers(fitted, layered)
+            theta = self._theta.astype(X.dtype, copy=True)
+        return with_noise(layered, architecture, random_state), theta
+
+    def _training_rows(self, X):
+        """(rows a fit on X trains on, its batch size; None for lbfgs)."""
+        n_rows = X.shape[0]
+        if self.early_stopping:
+            n_rows -= int(np.ceil(self.validation_fraction * n_rows))
+        if self.solver not in STOCHASTIC_SOLVERS:
+            return n_rows, None
+        return n_rows, check_batch_size(self.batch_size, max(n_rows, 1))[0]
 
     # --- fit ----------------------------------------------------------------
 
@@ -212,6 +256,9 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         self.n_outputs_ = layout.layer_units[-1]
         self.n_layers_ = len(layout.layer_units)
         self.out_activation_ = problem.network.head.name
+        layered = not problem.network.fusable  # θ and the state of its layers
+        self._layered = problem.network if layered else None
+        self._theta = problem.theta if layered else None
         self._data_scale = problem.data_scale  # 'auto' η of every later call
         start_history(self, self.solver in STOCHASTIC_SOLVERS, fresh)
 
@@ -324,6 +371,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
 
     def _logits(self, X):
         """zᴸ for validated X."""
+        if getattr(self, "_layered", None) is not None:
+            return self._layered.logits(X, self._theta)
         activations = resolve_activations(self.activation, len(self.coefs_) - 1)
         return logits(X, self.coefs_, self.intercepts_, activations)
 

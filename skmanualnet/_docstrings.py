@@ -73,6 +73,30 @@ SHARED_PARAMETERS_DOC = """\
         for every batch. Under "batch" a remainder batch of r < B rows carries
         B / r times the penalty of a full one; "mean_batch" is the same model
         whenever every batch is full and unweighted, and for lbfgs.
+    dropout : float or sequence of float, default=0.0
+        Inverted dropout after each hidden activation, a rate p in [0, 1) for
+        every hidden layer or one per hidden layer: in training each unit is
+        kept with probability 1 − p and scaled by 1 / (1 − p), the masks drawn
+        from ``random_state``; the identity at predict. Needs sgd or adam.
+    normalization : {"batch", "layer"} or None, default=None
+        Normalise each hidden layer's pre-activations: over the batch with
+        running statistics for predict ("batch"), or over each row's units
+        ("layer"), each followed by a learned scale γ and shift β.
+    input_scale : bool, default=False
+        Multiply each feature by a learned factor (starting at 1) before the
+        first layer (dense X only).
+    input_embedding : {"periodic", "piecewise_linear"} or None, default=None
+        Embed each feature in ``embedding_size`` numbers before the first
+        layer (dense X only): cos(2π w x + b) with learned frequencies w and
+        phases b, then a learned linear map per feature ("periodic"), or its
+        piecewise-linear encoding over bins at the training rows' quantiles
+        ("piecewise_linear").
+    embedding_size : int, default=16
+        Frequencies per feature ("periodic"), or the most bins per feature
+        ("piecewise_linear").
+    parametric_activation : bool, default=False
+        Each hidden unit's activation becomes z + α (φ(z) − z), with α learned
+        (starting at 1, the plain activation).
 """
 
 

@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ._activation_param import CustomActivation
+from ._architecture import ARCHITECTURE_CONSTRAINTS
 from ._activations import ACTIVATIONS
 from ._init import WEIGHT_INITS
 
@@ -60,6 +61,7 @@ SHARED_CONSTRAINTS = {
     "max_fun": [Interval(Integral, 1, None, closed="left")],
     "early_stopping_metric": [StrOptions({"score", "loss"})],
     "penalty_scaling": [StrOptions({"batch", "mean_batch"})],
+    **ARCHITECTURE_CONSTRAINTS,
 }
 
 #: learning_rate_init='auto' resolves per solver. Adam keeps its usual 1e-3.

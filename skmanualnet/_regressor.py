@@ -143,6 +143,12 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         n_iter_no_change=10,
         max_fun=15000,
         penalty_scaling="batch",
+        dropout=0.0,
+        normalization=None,
+        input_scale=False,
+        input_embedding=None,
+        embedding_size=16,
+        parametric_activation=False,
         early_stopping_metric="score",
         loss="squared_error",
         huber_delta=1.0,
@@ -173,6 +179,12 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.penalty_scaling = penalty_scaling
+        self.dropout = dropout
+        self.normalization = normalization
+        self.input_scale = input_scale
+        self.input_embedding = input_embedding
+        self.embedding_size = embedding_size
+        self.parametric_activation = parametric_activation
         self.early_stopping_metric = early_stopping_metric
         self.loss = loss
         self.huber_delta = huber_delta
