@@ -65,6 +65,12 @@ class Architecture:
         )
 
 
+def adds_layers(estimator):
+    """True when the fitted ``estimator``'s layer options add layers to the
+    dense network."""
+    return not resolve_architecture(estimator, len(estimator.coefs_) - 1).dense
+
+
 def resolve_architecture(estimator, n_hidden):
     """The :class:`Architecture` of ``estimator``'s parameters for ``n_hidden``
     hidden layers; a per-layer ``dropout`` of the wrong length, or a rate

@@ -387,7 +387,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        # the per-feature input layers transform a dense X only
+        tags.input_tags.sparse = not (self.input_scale or self.input_embedding)
         return tags
 
 

@@ -26,7 +26,8 @@ def fitted_dtype(estimator):
 def check_continuable(estimator, layout, head):
     """Continuing from the fitted weights needs the same layer widths and the
     same output head."""
-    fitted = [estimator.coefs_[0].shape[0], *(W.shape[1] for W in estimator.coefs_)]
+    # the first width is that of X (an input embedding widens what W¹ sees)
+    fitted = [estimator.n_features_in_, *(W.shape[1] for W in estimator.coefs_)]
     if list(layout.layer_units) != fitted:
         raise ValueError(
             f"The fitted network has layer widths {fitted} but "

@@ -10,6 +10,7 @@ when a graph is built.
 import numpy as np
 
 from ._activation_param import custom_activations, resolve_activations
+from ._architecture import adds_layers
 from ._onnx_activations import HIDDEN_NODES
 
 
@@ -78,6 +79,13 @@ def forward_logits(graph, model, input_variable):
 def hidden_activation_names(model):
     """The name of each hidden layer's activation; a user-defined one has no
     ONNX form, and is refused."""
+    if adds_layers(model):
+        raise NotImplementedError(
+            f"{type(model).__name__} has layers beyond the dense network (dropout, "
+            "normalization, input_scale, input_embedding or parametric_activation), "
+            "which have no ONNX form yet: export needs these options at their "
+            "defaults."
+        )
     custom = custom_activations(model.activation)
     if custom:
         raise NotImplementedError(

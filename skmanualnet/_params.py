@@ -16,8 +16,8 @@ from sklearn.utils._param_validation import (
 )
 
 from ._activation_param import CustomActivation
-from ._architecture import ARCHITECTURE_CONSTRAINTS
 from ._activations import ACTIVATIONS
+from ._architecture import ARCHITECTURE_CONSTRAINTS
 from ._init import WEIGHT_INITS
 
 #: The parameter constraints the classifier and the regressor share (scikit-learn's

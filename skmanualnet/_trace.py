@@ -184,6 +184,12 @@ def trace_problem(model, problem):
     """The :class:`BackpropTrace` of one step of ``model`` on a training problem."""
     theta, network, X, s = (problem.theta, problem.network, problem.X,
                             problem.sample_weight)  # fmt: skip
+    if not network.fusable:
+        raise NotImplementedError(
+            "trace_step traces the dense network; the layers that dropout, "
+            "normalization, input_scale, input_embedding and parametric_activation "
+            "add are not traced yet: set these options to their defaults."
+        )
     T = problem.T.astype(theta.dtype)
     ws = Workspace.for_network(network, X.shape[0], theta.dtype, keep_all=True)
     grad = np.empty_like(theta)

@@ -41,11 +41,20 @@ ESTIMATORS = [
     ManualMLPRegressor(loss="quantile", quantile=0.8),
     ManualMLPRegressor(loss="absolute_error"),
 ]  # fmt: skip
+
+#: layer options whose estimators pass every check; dropout, batch
+#: normalisation and the embeddings are checked in tests/test_layer_options.py
+#: (the notes there say which of scikit-learn's checks they cannot pass, and why)
+LAYERED = [
+    ManualMLPClassifier(normalization="layer", activation="tanh"),
+    ManualMLPClassifier(input_scale=True, parametric_activation=True),
+    ManualMLPRegressor(hidden_layer_sizes=(8, 6), normalization="layer"),
+]
 # loss="poisson" is checked in test_regressor.py, not here: sklearn's
 # check_regressor_multioutput fits negative targets whatever the positive_only
 # tag says, and a Poisson model rightly refuses them.
 
 
-@parametrize_with_checks(ESTIMATORS)
+@parametrize_with_checks(ESTIMATORS + LAYERED)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

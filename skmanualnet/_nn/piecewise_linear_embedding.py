@@ -58,7 +58,8 @@ def quantile_edges(X, n_bins):
         if column.size < 2:
             raise ValueError(
                 f"input_embedding='piecewise_linear' cannot bin feature {j}: it "
-                f"has one distinct value ({float(column[0])!r}) in the training rows; "
+                f"has one distinct value ({float(column[0])!r}) in "
+                f"{X.shape[0]} sample{'s' if X.shape[0] > 1 else ''}; "
                 "drop the feature or choose another input_embedding."
             )
         edges.append(column)

@@ -157,8 +157,8 @@ class LayeredNetwork:
             )
 
     def logits(self, X, theta):
-        """zᴸ for new data, as prediction computes it."""
-        return self.forward(X, theta)[0]
+        """zᴸ for new data, as prediction computes it (in θ's dtype)."""
+        return self.forward(X.astype(theta.dtype, copy=False), theta)[0]
 
     def penalty(self, theta, weight_sum):
         """(α / (2Σs)) Σ_g c_g ‖θ_g‖² over the groups that decay."""
