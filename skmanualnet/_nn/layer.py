@@ -69,7 +69,8 @@ class Layer:
 
     @property
     def parameters(self):
-        """The trainable arrays, as :class:`Parameter` specifications."""
+        """The trainable arrays, as
+        :class:`~skmanualnet._nn.layer.Parameter` specifications."""
         return ()
 
     def initialize(self, params, random_state):
