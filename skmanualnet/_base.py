@@ -404,3 +404,11 @@ def next_step_optimizer(estimator, problem):
     if estimator.solver not in STOCHASTIC_SOLVERS:
         return None
     return estimator._optimizer_for(problem)  # a copy, or new
+
+
+def fitted_sequence(estimator):
+    """(network, θ) of a fitted estimator whose layer options add layers (a
+    :class:`~skmanualnet._nn.sequence.LayeredNetwork` and its parameters), or
+    None for the dense network of ``coefs_`` and ``intercepts_``."""
+    network = getattr(estimator, "_layered", None)
+    return None if network is None else (network, estimator._theta)
