@@ -5,7 +5,12 @@ Forward in training (sums over the rows, one value per unit)::
 
     μ_B = (1/B) Σ x,   σ²_B = (1/B) Σ (x − μ_B)²,   σ = √(σ²_B + ε)
     x̂ = (x − μ_B) / σ,   a = γ ⊙ x̂ + β
-    r_μ ← (1 − m) r_μ + m μ_B,   r_σ² ← (1 − m) r_σ² + m · B/(B − 1) σ²_B
+    r_μ ← (1 − m) r_μ + m μ_B,   r_σ² ← (1 − m) r_σ² + m σ²_B
+
+With sample weights s the batch statistics weigh each row by ω = s / Σs
+(μ_B = Σ ω x, σ²_B = Σ ω (x − μ_B)²), so that a row of weight k is k copies
+of it; the running variance averages the biased σ²_B for the same reason
+(B/(B − 1) would need a row count that weights do not define).
 
 At predict x̂ = (x − r_μ) / √(r_σ² + ε): the statistics are constants, so
 there x̄ = x̂̄ / σ.
@@ -43,10 +48,37 @@ def check_batch_rows(n_rows):
         )
 
 
-def unbiased_variance(var, n_rows):
-    """s²_B = B/(B − 1) σ²_B: the batch's unbiased variance, which the
-    running variance averages (as PyTorch's and Keras' batch norm do)."""
-    return var * (n_rows / (n_rows - 1))
+def weighted_mean(x, omega):
+    """μ_B = Σ_rows ω ⊙ x: the batch mean with row weights ω = s / Σs."""
+    return np.sum(omega * x, axis=0, keepdims=True)
+
+
+def weighted_variance(x, mu, omega):
+    """σ²_B = Σ_rows ω ⊙ (x − μ_B)²: the batch variance with row weights ω."""
+    x_centered = np.subtract(x, mu)
+    np.square(x_centered, out=x_centered)
+    return np.sum(omega * x_centered, axis=0, keepdims=True)
+
+
+def weighted_input_error(x_hat_bar, x_hat, sigma, omega):
+    """x̄ = (1/σ)(x̂̄ − ω Σ_rows x̂̄ − ω ⊙ x̂ Σ_rows (x̂̄ ⊙ x̂)): the closed form
+    with row weights ω, since ∂μ_B/∂xⱼ = ωⱼ and ∂σ/∂xⱼ = ωⱼ x̂ⱼ (ω = 1/B gives
+    :func:`input_error_closed_form`)."""
+    x_bar = x_hat * np.sum(x_hat_bar * x_hat, axis=0, keepdims=True)
+    x_bar += np.sum(x_hat_bar, axis=0, keepdims=True)
+    x_bar *= omega
+    np.subtract(x_hat_bar, x_bar, out=x_bar)
+    x_bar /= sigma
+    return x_bar
+
+
+def batch_statistics(x, omega):
+    """(μ_B, σ²_B) of the batch: unweighted when ω is None, else weighted."""
+    if omega is None:
+        mu = mean(x, axis=0)
+        return mu, variance(x, mu, axis=0)
+    mu = weighted_mean(x, omega)
+    return mu, weighted_variance(x, mu, omega)
 
 
 def update_running(running, batch_value, momentum):
@@ -106,7 +138,8 @@ class BatchNorm(Normalization):
 
     ``momentum`` m weighs each training batch in the running statistics,
     r ← (1 − m) r + m · (batch value); the running variance averages the
-    batch's unbiased variance B/(B − 1) σ²_B, x̂ uses the biased σ²_B.
+    batch's σ²_B, as x̂ uses it. With row weights (``context.row_weights``)
+    the batch statistics are weighted.
     """
 
     name = "batch_norm"
@@ -138,20 +171,24 @@ class BatchNorm(Normalization):
             a, sigma, x_hat = self.normalize_affine(x, mu, var, params)
             cache = {"running_mean": mu, "running_var": var}
             return a, {"x": x, **cache, "sigma": sigma, "x_hat": x_hat}
-        n_rows = x.shape[0]
-        check_batch_rows(n_rows)
-        mu = mean(x, axis=0)
-        var = variance(x, mu, axis=0)
+        check_batch_rows(x.shape[0])
+        omega = context.row_weights
+        mu, var = batch_statistics(x, omega)
         a, sigma, x_hat = self.normalize_affine(x, mu, var, params)
         update_running(state["running_mean"], mu, self.momentum)
-        update_running(
-            state["running_var"], unbiased_variance(var, n_rows), self.momentum
-        )
-        return a, {"x": x, "mu": mu, "var": var, "sigma": sigma, "x_hat": x_hat}
+        update_running(state["running_var"], var, self.momentum)
+        cache = {"x": x, "mu": mu, "var": var, "sigma": sigma, "x_hat": x_hat}
+        if omega is not None:
+            cache["omega"] = omega
+        return a, cache
 
     def input_error(self, x_hat_bar, cache):
         """x̄ in closed form after a training pass (the batch's statistics
         depend on x), x̂̄ / σ after a predict pass (they do not)."""
         if "mu" not in cache:
             return fixed_statistics_input_error(x_hat_bar, cache["sigma"])
+        if "omega" in cache:
+            return weighted_input_error(
+                x_hat_bar, cache["x_hat"], cache["sigma"], cache["omega"]
+            )
         return input_error_closed_form(x_hat_bar, cache["x_hat"], cache["sigma"])

@@ -45,10 +45,14 @@ class Parameter:
 @dataclass(frozen=True)
 class Context:
     """How a forward pass runs: in ``training`` or not, with ``random_state``
-    drawing what a training pass draws (dropout masks)."""
+    drawing what a training pass draws (dropout masks), and the batch's row
+    weights ω = s / Σs as a (B, 1) column (None: every row weighs 1 / B), by
+    which batch statistics weigh the rows, so that a row of weight k is k
+    copies of it."""
 
     training: bool = False
     random_state: np.random.RandomState | None = None
+    row_weights: np.ndarray | None = None
 
 
 #: The forward pass of prediction: no noise, running statistics.

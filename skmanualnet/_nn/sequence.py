@@ -189,8 +189,9 @@ class LayeredNetwork:
         """L(θ) of one training batch (the head's data term plus the penalty),
         and ∇L(θ) written into ``grad``; ``ws`` is the :meth:`workspace`, or a
         :class:`~skmanualnet._nn.layer.Context`."""
-        context = ws if isinstance(ws, Context) else ws.context()
         w, weight_sum = batch_weights(sample_weight, X.shape[0])
+        row_weights = None if sample_weight is None else w
+        context = ws if isinstance(ws, Context) else ws.context(row_weights)
         penalty_sum = self.penalty_sum(weight_sum)
         # forward
         z, caches = self.forward(X, theta, context)
@@ -214,10 +215,11 @@ class SequenceWorkspace:
         self._seed = None
         if fixed_noise and random_state is not None:
             self._seed = random_state.randint(np.iinfo(np.int32).max)
-        self._context = Context(training=True, random_state=random_state)
 
-    def context(self):
-        """The :class:`~skmanualnet._nn.layer.Context` of the next pass."""
-        if self._seed is None:
-            return self._context
-        return Context(training=True, random_state=np.random.RandomState(self._seed))
+    def context(self, row_weights=None):
+        """The :class:`~skmanualnet._nn.layer.Context` of the next pass, whose
+        rows weigh ``row_weights`` (None: equally)."""
+        random_state = self._random_state
+        if self._seed is not None:
+            random_state = np.random.RandomState(self._seed)
+        return Context(True, random_state, row_weights)

@@ -50,16 +50,14 @@ def test_running_statistics_move_toward_the_batch_by_the_momentum():
     running_mean, running_var = state["running_mean"], state["running_var"]
     layer.forward(x1, _params(), state, TRAIN)
     mean1 = 0.9 * 0.0 + 0.1 * x1.mean(axis=0)
-    var1 = 0.9 * 1.0 + 0.1 * x1.var(axis=0, ddof=1)
+    var1 = 0.9 * 1.0 + 0.1 * x1.var(axis=0)
     assert_allclose(state["running_mean"], mean1, rtol=1e-14)
     assert_allclose(state["running_var"], var1, rtol=1e-14)
     layer.forward(x2, _params(), state, TRAIN)
     assert_allclose(
         state["running_mean"], 0.9 * mean1 + 0.1 * x2.mean(axis=0), rtol=1e-14
     )
-    assert_allclose(
-        state["running_var"], 0.9 * var1 + 0.1 * x2.var(axis=0, ddof=1), rtol=1e-14
-    )
+    assert_allclose(state["running_var"], 0.9 * var1 + 0.1 * x2.var(axis=0), rtol=1e-14)
     # updated in place: the network's state holds the same arrays
     assert state["running_mean"] is running_mean
     assert state["running_var"] is running_var
@@ -194,3 +192,59 @@ def test_predict_backward_holds_the_running_statistics_fixed():
 def test_bad_construction_values_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BatchNorm(**kwargs)
+
+
+def _weighted_pass(x, weights):
+    """(output, x̄ for upstream ā = G, running statistics) of one training
+    pass with row weights ω = s / Σs."""
+    layer = BatchNorm(3)
+    state = layer.initial_state(np.float64)
+    omega = (weights / weights.sum())[:, np.newaxis]
+    context = Context(training=True, row_weights=omega)
+    out, cache = layer.forward(x, _params(), state, context)
+    G = np.random.RandomState(5).standard_normal(out.shape)
+    x_bar = layer.backward(G * omega, cache, _params(), _grads())
+    return out, x_bar, state, G
+
+
+def test_a_row_of_weight_k_is_k_copies_of_it():
+    x = _batch(np.random.RandomState(3), 5)
+    weights = np.array([2.0, 1.0, 0.0, 3.0, 1.0])
+    out, _, state, _ = _weighted_pass(x, weights)
+    repeated = x.repeat(weights.astype(int), axis=0)
+    layer = BatchNorm(3)
+    plain_state = layer.initial_state(np.float64)
+    plain, _ = layer.forward(repeated, _params(), plain_state, TRAIN)
+    assert_allclose(out.repeat(weights.astype(int), axis=0), plain, rtol=1e-12)
+    for name in ("running_mean", "running_var"):
+        assert_allclose(state[name], plain_state[name], rtol=1e-12)
+
+
+def test_the_weighted_backward_matches_central_differences():
+    x = _batch(np.random.RandomState(4), 6)
+    weights = np.array([0.5, 2.0, 1.0, 0.0, 3.0, 1.5])
+    _, x_bar, _, G = _weighted_pass(x, weights)
+    omega = (weights / weights.sum())[:, np.newaxis]
+
+    def loss(x):
+        context = Context(training=True, row_weights=omega)
+        layer = BatchNorm(3)
+        out, _ = layer.forward(x, _params(), layer.initial_state(np.float64), context)
+        return float(np.sum(G * omega * out))
+
+    numeric = np.empty_like(x)
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = 1e-6
+        numeric[index] = (loss(x + step) - loss(x - step)) / 2e-6
+    assert_allclose(x_bar, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_equal_weights_give_the_unweighted_pass():
+    x = _batch(np.random.RandomState(6), 6)
+    out, x_bar, _, G = _weighted_pass(x, np.ones(6))
+    layer = BatchNorm(3)
+    plain, cache = layer.forward(x, _params(), layer.initial_state(np.float64), TRAIN)
+    assert_allclose(out, plain, rtol=1e-13)
+    plain_bar = layer.backward(G / 6, cache, _params(), _grads())
+    assert_allclose(x_bar, plain_bar, rtol=1e-10, atol=1e-14)
