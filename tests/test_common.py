@@ -42,13 +42,22 @@ ESTIMATORS = [
     ManualMLPRegressor(loss="absolute_error"),
 ]  # fmt: skip
 
-#: layer options whose estimators pass every check; dropout, batch
-#: normalisation and the embeddings are checked in tests/test_layer_options.py
-#: (the notes there say which of scikit-learn's checks they cannot pass, and why)
+#: each layer option on (tests/test_layer_options.py checks them further)
 LAYERED = [
+    ManualMLPClassifier(dropout=0.1),
+    ManualMLPClassifier(hidden_layer_sizes=(8, 6), normalization="batch"),
     ManualMLPClassifier(normalization="layer", activation="tanh"),
     ManualMLPClassifier(input_scale=True, parametric_activation=True),
+    ManualMLPClassifier(input_embedding="periodic", embedding_size=4),
+    ManualMLPRegressor(
+        input_embedding="piecewise_linear",
+        embedding_size=4,
+        solver="adam",
+        learning_rate_init=0.01,
+    ),
+    ManualMLPRegressor(hidden_layer_sizes=(8, 6), dropout=(0.2, 0.0)),
     ManualMLPRegressor(hidden_layer_sizes=(8, 6), normalization="layer"),
+    ManualMLPRegressor(solver="lbfgs", normalization="batch"),
 ]
 # loss="poisson" is checked in test_regressor.py, not here: sklearn's
 # check_regressor_multioutput fits negative targets whatever the positive_only

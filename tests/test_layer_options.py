@@ -29,7 +29,7 @@ from ._data import make_regression_task, make_task
 
 OPTIONS = {
     "dropout": dict(dropout=0.2),
-    "dropout per layer": dict(hidden_layer_sizes=(8, 6), dropout=(0.3, 0.0)),
+    "dropout per layer": dict(hidden_layer_sizes=(16, 8), dropout=(0.2, 0.0)),
     "batch norm": dict(normalization="batch"),
     "layer norm": dict(normalization="layer"),
     "input scale": dict(input_scale=True),

@@ -3,7 +3,9 @@
 In training each entry of x is kept with probability 1 − p and scaled by
 1 / (1 − p), so that E[a] = x: prediction, which draws nothing, is then the
 identity, with no rescaling. The mask m is drawn from the context's
-``random_state``, one entry per entry of x. With the mask fixed, the layer is
+``random_state``, one entry per entry of x, keyed in a network to the data
+rows of the batch: equal rows are dropped alike, so that a row of sample
+weight k is k copies of it. With the mask fixed, the layer is
 linear in x, so the backward pass is the same product::
 
     a  = m ⊙ x / (1 − p)
@@ -18,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from .keyed_uniforms import keyed_uniforms
 from .layer import Layer
 
 
@@ -35,11 +38,18 @@ def check_rate(rate):
     return float(rate)
 
 
-def scaled_mask(shape, rate, random_state, dtype):
+def scaled_mask(x, rate, context):
     """m / (1 − p), m ~ Bernoulli(1 − p): 1 / (1 − p) where a uniform draw
-    u ∈ [0, 1) has u ≥ p (probability 1 − p), 0 elsewhere."""
-    keep = random_state.random_sample(shape) >= rate
-    return np.multiply(keep, 1 / (1 - rate), dtype=dtype)
+    u ∈ [0, 1) has u ≥ p (probability 1 − p), 0 elsewhere, in x's dtype.
+
+    The uniforms come from the context's ``random_state``, keyed to the
+    batch's data rows when the context has ``row_keys`` (equal rows are then
+    dropped alike: :mod:`~skmanualnet._nn.keyed_uniforms`)."""
+    if context.row_keys is None:
+        u = context.random_state.random_sample(x.shape)
+    else:
+        u = keyed_uniforms(context.row_keys, x.shape[1], context.random_state)
+    return np.multiply(u >= rate, 1 / (1 - rate), dtype=x.dtype)
 
 
 def dropout(x, scaled_mask, out):
@@ -69,10 +79,16 @@ class Dropout(Layer):
         self.n_in = self.n_out = int(n_units)
         self.rate = check_rate(rate)
 
+    @property
+    def draws(self):
+        """True for p > 0: the training pass draws a mask (the network hands
+        it the batch's row keys)."""
+        return self.rate > 0
+
     def forward(self, x, params, state, context):
         if not context.training or self.rate == 0:
             return x, {}  # the identity: nothing drawn, nothing to keep
-        mask = scaled_mask(x.shape, self.rate, context.random_state, x.dtype)
+        mask = scaled_mask(x, self.rate, context)
         return dropout(x, mask, out=np.empty_like(x)), {"scaled_mask": mask}
 
     def backward(self, out_bar, cache, params, grads, need_x_bar=True):

@@ -48,11 +48,13 @@ class Context:
     drawing what a training pass draws (dropout masks), and the batch's row
     weights ω = s / Σs as a (B, 1) column (None: every row weighs 1 / B), by
     which batch statistics weigh the rows, so that a row of weight k is k
-    copies of it."""
+    copies of it; ``row_keys``, one 64-bit word per data row, equal for equal
+    rows, key the noise drawn for each row (None: drawn row by row)."""
 
     training: bool = False
     random_state: np.random.RandomState | None = None
     row_weights: np.ndarray | None = None
+    row_keys: np.ndarray | None = None
 
 
 #: The forward pass of prediction: no noise, running statistics.
@@ -68,6 +70,8 @@ class Layer:
 
     #: The layer's name in the registry and in traces.
     name = "layer"
+    #: True for a layer whose training pass draws noise (keyed to the rows).
+    draws = False
     n_in: int
     n_out: int
 

@@ -22,6 +22,7 @@ from .._kernels import scaled_add
 from .._losses import l2_penalty
 from .._network import batch_weights
 from .dense import Dense
+from .keyed_uniforms import row_hashes
 from .layer import PREDICT, Context
 
 
@@ -113,6 +114,11 @@ class LayeredNetwork:
     #: The compiled kernels cover dense networks only: this one trains on numpy.
     fusable = False
 
+    @property
+    def draws(self):
+        """True when a layer draws noise in training (keyed to the data rows)."""
+        return any(layer.draws for layer in self.layers)
+
     def penalty_sum(self, weight_sum):
         """What a batch of weight sum Σs divides the penalty α by."""
         if self.penalty_weight_sum is None:
@@ -191,7 +197,11 @@ class LayeredNetwork:
         :class:`~skmanualnet._nn.layer.Context`."""
         w, weight_sum = batch_weights(sample_weight, X.shape[0])
         row_weights = None if sample_weight is None else w
-        context = ws if isinstance(ws, Context) else ws.context(row_weights)
+        row_keys = row_hashes(X) if self.draws else None
+        if isinstance(ws, Context):
+            context = ws
+        else:
+            context = ws.context(row_weights, row_keys)
         penalty_sum = self.penalty_sum(weight_sum)
         # forward
         z, caches = self.forward(X, theta, context)
@@ -216,10 +226,10 @@ class SequenceWorkspace:
         if fixed_noise and random_state is not None:
             self._seed = random_state.randint(np.iinfo(np.int32).max)
 
-    def context(self, row_weights=None):
+    def context(self, row_weights=None, row_keys=None):
         """The :class:`~skmanualnet._nn.layer.Context` of the next pass, whose
-        rows weigh ``row_weights`` (None: equally)."""
+        rows weigh ``row_weights`` (None: equally) and draw by ``row_keys``."""
         random_state = self._random_state
         if self._seed is not None:
             random_state = np.random.RandomState(self._seed)
-        return Context(True, random_state, row_weights)
+        return Context(True, random_state, row_weights, row_keys)

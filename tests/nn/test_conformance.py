@@ -35,8 +35,14 @@ def _setup(name, seed=0):
     return layer, x, layout, theta, rng
 
 
+def _training(x):
+    """A training pass's context: noise from seed 7, keyed to the rows."""
+    keys = np.arange(1, x.shape[0] + 1, dtype=np.uint64)
+    return Context(training=True, random_state=np.random.RandomState(7), row_keys=keys)
+
+
 def _scalar(layer, layout, theta, x, G):
-    context = Context(training=True, random_state=np.random.RandomState(7))
+    context = _training(x)
     state = layer.initial_state(x.dtype)
     out, _ = layer.forward(x, layout.unpack_layers(theta)[0], state, context)
     return float(np.sum(G * out))
@@ -64,7 +70,7 @@ def _central_differences(f, v):
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_backward_matches_central_differences(name):
     layer, x, layout, theta, rng = _setup(name)
-    context = Context(training=True, random_state=np.random.RandomState(7))
+    context = _training(x)
     params = layout.unpack_layers(theta)[0]
     out, cache = layer.forward(x.copy(), params, layer.initial_state(x.dtype), context)
     G = rng.standard_normal(out.shape)
