@@ -127,10 +127,10 @@ def check_architecture(architecture, X, solver, n_rows, batch_size):
             )
 
 
-def input_layers(architecture, X, fitted=None):
+def input_layers(architecture, X, sample_weight=None, fitted=None):
     """The layers before the first dense one, and the width they hand it; the
     piecewise-linear bins are the quantiles of X, or those of the ``fitted``
-    network that a continued fit carries on."""
+    network that a continued fit carries on (weighted by ``sample_weight``)."""
     layers, width = [], X.shape[1]
     if architecture.input_scale:
         layers.append(Scale(width))
@@ -144,7 +144,7 @@ def input_layers(architecture, X, fitted=None):
         edges = (
             fitted_bins[0].edges
             if fitted_bins
-            else quantile_edges(X, architecture.embedding_size)
+            else quantile_edges(X, architecture.embedding_size, sample_weight)
         )
         layers.append(PiecewiseLinearEmbedding(edges))
     return layers, (layers[-1].n_out if layers else width)
@@ -164,12 +164,12 @@ def hidden_block(architecture, n_in, n_out, activation, rate, weight_init):
     return layers
 
 
-def layered_network(architecture, X, hidden, n_outputs, activations, weight_init,
-                    head, alpha, fitted=None):  # fmt: skip
+def layered_network(architecture, X, sample_weight, hidden, n_outputs, activations,
+                    weight_init, head, alpha, fitted=None):  # fmt: skip
     """The :class:`~skmanualnet._nn.sequence.LayeredNetwork` of the options,
     for training rows X (the piecewise-linear bins are their quantiles), or
     continuing the ``fitted`` one (its bins and a copy of its state)."""
-    layers, width = input_layers(architecture, X, fitted)
+    layers, width = input_layers(architecture, X, sample_weight, fitted)
     for n_out, activation, rate in zip(
         hidden, activations, architecture.dropout, strict=True
     ):

@@ -157,7 +157,9 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         activations = resolve_activations(self.activation, len(hidden))
         network = Network(layout, activations, head, float(self.alpha))
         random_state = check_random_state(self.random_state)
-        network, theta = self._parameters(network, X, hidden, fresh, random_state)
+        network, theta = self._parameters(
+            network, X, sample_weight, hidden, fresh, random_state
+        )
         if fresh:
             scale = data_scale(X, T, sample_weight, squares)
         else:
@@ -176,7 +178,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             data_scale=scale,
         )
 
-    def _parameters(self, network, X, hidden, fresh, random_state):
+    def _parameters(self, network, X, sample_weight, hidden, fresh, random_state):
         """The network the layer options make of the dense ``network``, and
         θ₀: drawn from ``random_state`` when ``fresh``, else the fitted θ."""
         architecture = resolve_architecture(self, len(hidden))
@@ -193,7 +195,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             return network, theta
         check_architecture(architecture, X, self.solver, *self._training_rows(X))
         layered = layered_network(
-            architecture, X, hidden, network.layout.layer_units[-1],
+            architecture, X, sample_weight, hidden, network.layout.layer_units[-1],
             network.activations, self.weight_init, network.head, network.alpha,
             fitted=fitted,
         )  # fmt: skip

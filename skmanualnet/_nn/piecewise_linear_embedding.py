@@ -30,8 +30,19 @@ import numpy as np
 from .layer import Layer
 
 
-def quantile_edges(X, n_bins):
-    """b_j = quantiles 0, 1/n, …, 1 of feature j over the training rows.
+def weighted_quantiles(column, weights, levels):
+    """Q(q) = min {x : F(x) ≥ q}, F the weighted empirical distribution of
+    ``column`` (the inverted CDF; with integer weights, the quantiles of the
+    rows repeated that many times)."""
+    order = np.argsort(column, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    positions = np.searchsorted(cumulative, levels * cumulative[-1], side="left")
+    return column[order][np.minimum(positions, column.size - 1)]
+
+
+def quantile_edges(X, n_bins, sample_weight=None):
+    """b_j = quantiles 0, 1/n, …, 1 of feature j over the training rows,
+    weighted by ``sample_weight`` (rows of weight 0 are left out).
 
     Duplicate quantiles (a feature with few distinct values) are merged, so
     each feature's edges strictly increase and it may get fewer than
@@ -50,11 +61,12 @@ def quantile_edges(X, n_bins):
             "quantile_edges needs a 2-D array of finite values with at least one "
             f"row, got shape {X.shape}."
         )
+    weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    X, weights = X[weights > 0], weights[weights > 0]
     levels = np.linspace(0.0, 1.0, n_bins + 1)
-    quantiles = np.quantile(X, levels, axis=0).astype(dtype, copy=False)
     edges = []
     for j in range(X.shape[1]):
-        column = np.unique(quantiles[:, j])
+        column = np.unique(weighted_quantiles(X[:, j], weights, levels))
         if column.size < 2:
             raise ValueError(
                 f"input_embedding='piecewise_linear' cannot bin feature {j}: it "

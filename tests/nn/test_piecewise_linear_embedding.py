@@ -133,3 +133,16 @@ def test_at_an_edge_x_bar_takes_the_slope_of_the_bin_on_its_right():
     out, cache = layer.forward(x, {}, layer.initial_state(x.dtype), PREDICT)
     x_bar = layer.backward(np.ones_like(out), cache, {}, {})
     np.testing.assert_allclose(x_bar, [[1.0], [1 / 2], [1.0], [1.0]])
+
+
+def test_weighted_edges_are_those_of_the_rows_repeated():
+    rng = np.random.RandomState(8)
+    X = rng.standard_normal((30, 3))
+    weights = rng.randint(0, 4, 30)
+    weighted = quantile_edges(X, 5, sample_weight=weights.astype(float))
+    repeated = quantile_edges(X.repeat(weights, axis=0), 5)
+    for a, b in zip(weighted, repeated, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # a row of weight 0 is left out: its value is no edge
+    X[np.argmin(weights)] = 100.0
+    assert 100.0 not in quantile_edges(X, 5, sample_weight=weights.astype(float))[0]
