@@ -320,7 +320,11 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         params = self.get_params(deep=False)
         optimizer = resume_or_make_optimizer(previous, params, problem.theta, lr)
         # a continued call steps a copy: the fitted state stays until it succeeds
-        return copy.deepcopy(optimizer) if optimizer is previous else optimizer
+        if optimizer is previous:
+            optimizer = copy.deepcopy(optimizer)
+        layout = problem.network.layout
+        optimizer.group_learning_rates = getattr(layout, "group_learning_rates", None)
+        return optimizer
 
     def _stopping_rule(self):
         """The rule of the last call when it watched the training loss and still

@@ -9,7 +9,10 @@ The updates::
                  W ← W − η √(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)
 
 Each step is a handful of whole-vector operations into preallocated scratch
-vectors: no per-layer Python loop and no new array per batch.
+vectors: no per-layer Python loop and no new array per batch. A network whose
+parameter groups carry learning-rate multipliers ρ_g sets the optimizer's
+``group_learning_rates`` (ρ, one entry per entry of θ): each step Δθ is then
+ρ ⊙ Δθ, η_g = ρ_g η for SGD (ρ scales η W̄) and for Adam (ρ scales the step).
 """
 
 import numpy as np
@@ -26,6 +29,15 @@ def invscaling_rate(learning_rate_init, samples_seen, power_t):
     except OverflowError:
         return 0.0
     return learning_rate_init / decay
+
+
+def scale_by_group(step, optimizer):
+    """Δθ ← ρ ⊙ Δθ: each parameter group's learning-rate multiplier ρ_g, when
+    the optimizer was given them (``group_learning_rates``, None: all 1)."""
+    rates = getattr(optimizer, "group_learning_rates", None)
+    if rates is not None:
+        step *= rates
+    return step
 
 
 class _Scratch:
@@ -90,6 +102,7 @@ class SGD:
         """
         c, lr_grad = self.carried, grad
         lr_grad *= self.learning_rate
+        scale_by_group(lr_grad, self)
         c -= lr_grad  # c is now v, the new velocity
         if self.nesterov:
             c *= self.momentum  # μ v
@@ -164,6 +177,7 @@ class Adam(_Scratch):
         scratch += self.epsilon
         np.multiply(self.m, -learning_rate, out=step)
         step /= scratch
+        scale_by_group(step, self)
         theta += step
 
     def advance(self):

@@ -80,6 +80,13 @@ class SequenceLayout:
         return theta[: self.n_decayed]
 
     @property
+    def group_learning_rates(self):
+        """ρ, each parameter's learning-rate multiplier, or None when all are 1."""
+        if np.all(self.learning_rate == 1.0):
+            return None
+        return self.learning_rate
+
+    @property
     def uniform_decay(self):
         """True when every decaying group has multiplier 1 (one whole-vector
         penalty, as for a dense network)."""

@@ -83,3 +83,39 @@ def test_loss_and_gradient_equal_the_dense_network_bit_for_bit(
     )
     assert loss_layered == loss_dense
     assert_array_equal(grad_layered, grad_dense)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_a_group_learning_rate_multiplier_scales_its_steps(solver):
+    from skmanualnet._nn.layer import Parameter
+    from skmanualnet._optimizers import SGD, Adam
+
+    class SlowBias(Dense):
+        """A dense layer whose bias learns at ρ times the rate."""
+
+        rho = 0.25
+
+        @property
+        def parameters(self):
+            W, b = super().parameters
+            return W, Parameter("b", b.shape, learning_rate=self.rho)
+
+    layers = [SlowBias(3, 2), Dense(2, 2)]
+    layout = LayeredNetwork.of(layers, SoftmaxCrossEntropy(), 0.0, np.float64).layout
+    rng = np.random.RandomState(0)
+    grad = rng.standard_normal(layout.size)
+    steps = []
+    for rates in (None, layout.group_learning_rates):
+        if solver == "sgd":
+            optimizer = SGD(layout.size, np.float64, 0.1, "constant", 0.0, False, 0.5)
+        else:
+            optimizer = Adam(layout.size, np.float64, 0.1, 0.9, 0.999, 1e-8)
+        optimizer.group_learning_rates = rates
+        theta = np.zeros(layout.size)
+        optimizer.step(theta, grad.copy())
+        steps.append(theta)
+    plain, grouped = steps
+    slow = layout.unpack_layers(np.arange(layout.size))[0]["b"]
+    expected = plain.copy()
+    expected[slow] *= SlowBias.rho
+    np.testing.assert_allclose(grouped, expected, rtol=1e-15)
