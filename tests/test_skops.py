@@ -105,3 +105,19 @@ def test_loading_without_trusting_our_types_is_refused():
         sio.loads(data)
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.loads(data, trusted=[ESTIMATOR])
+
+
+def test_a_model_with_layer_options_round_trips(tmp_path):
+    # the fitted network (its layers, θ and running statistics) is saved whole;
+    # what skops must be told to trust is ours alone
+    model, X, _ = _fit(
+        "adam", "multiclass", normalization="batch", dropout=0.1,
+        input_embedding="piecewise_linear", embedding_size=3,
+    )  # fmt: skip
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert all(name.startswith("skmanualnet.") for name in untrusted)
+    loaded = sio.load(path, trusted=untrusted)
+    assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    loaded.partial_fit(X[:20], model.classes_[np.arange(20) % 3])  # carries on
