@@ -103,7 +103,7 @@ class GraphBuilder:
             nodes.nodes,
             "layer",
             [helper.make_tensor_value_info(x, self.proto, [None, n_features])],
-            [helper.make_tensor_value_info(output, self.proto, None)],
+            [helper.make_tensor_value_info(output, self.proto, [None, None])],
             nodes.initializers,
         )
         opset = [helper.make_opsetid("", nodes.target_opset)]
