@@ -116,3 +116,15 @@ HIDDEN_NODES = {
     "silu": silu_nodes,
     "mish": mish_nodes,
 }
+
+
+def activation_nodes(activation):
+    """The ``nodes(graph, z, stem)`` of an
+    :class:`~skmanualnet._activations.Activation`; a user-defined one has no
+    ONNX form, and is refused."""
+    if activation.name not in HIDDEN_NODES:
+        raise NotImplementedError(
+            f"The user-defined activation {activation.name!r} has no ONNX form: "
+            "export needs built-in activations only."
+        )
+    return HIDDEN_NODES[activation.name]

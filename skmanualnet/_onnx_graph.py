@@ -3,14 +3,17 @@
 ``zˡ = aˡ⁻¹Wˡ + bˡ`` is MatMul then Add, ``aˡ = φ(zˡ)`` the activation's nodes
 (``_onnx_activations``; nothing for the identity): the nodes of
 ``_network.forward`` up to the output logits zᴸ. What follows zᴸ (the
-output link, the labels) is each converter's own. skl2onnx is imported only
-when a graph is built.
+output link, the labels) is each converter's own. A network of layers
+(:mod:`skmanualnet._nn`) is exported layer by layer, each layer adding its own
+nodes (its ``onnx`` method). skl2onnx is imported only when a graph is built.
 """
+
+from collections import Counter
 
 import numpy as np
 
 from ._activation_param import custom_activations, resolve_activations
-from ._architecture import adds_layers
+from ._base import fitted_sequence
 from ._onnx_activations import HIDDEN_NODES
 
 
@@ -18,18 +21,36 @@ class GraphBuilder:
     """Adds initializers and nodes to skl2onnx's container, with unique names.
 
     The graph computes in float64 for a double-typed input, else in float32.
+    :meth:`standalone` builds a graph of its own, outside a converter.
     """
 
     def __init__(self, scope, container, input_variable):
         from skl2onnx.common.data_types import DoubleTensorType
-        from skl2onnx.proto import onnx_proto
+
+        double = isinstance(input_variable.type, DoubleTensorType)
+        self._start(scope, container, np.float64 if double else np.float32)
+
+    @classmethod
+    def standalone(cls, dtype, target_opset):
+        """A builder of a one-input graph of its own (no skl2onnx): add nodes,
+        then :meth:`model` makes the ModelProto."""
+        graph = cls.__new__(cls)
+        nodes = NodeList(target_opset)
+        graph._start(nodes, nodes, np.dtype(dtype).type)
+        return graph
+
+    def _start(self, scope, container, dtype):
+        from onnx import TensorProto
 
         self.scope, self.container = scope, container
-        self.tensor = onnx_proto.TensorProto
-        if isinstance(input_variable.type, DoubleTensorType):
-            self.dtype, self.proto = np.float64, self.tensor.DOUBLE
-        else:
-            self.dtype, self.proto = np.float32, self.tensor.FLOAT
+        self.tensor = TensorProto
+        self.dtype = dtype
+        self.proto = TensorProto.DOUBLE if dtype == np.float64 else TensorProto.FLOAT
+
+    @property
+    def opset(self):
+        """The ONNX opset the graph targets."""
+        return self.container.target_opset
 
     def constant(self, stem, value, onnx_type=None):
         """An initializer holding ``value`` (of the graph's float type unless
@@ -53,16 +74,91 @@ class GraphBuilder:
         )
         return output
 
+    def floats(self, stem, value):
+        """An initializer holding ``value`` cast to the graph's float type."""
+        return self.constant(stem, np.asarray(value, dtype=self.dtype))
+
+    def integers(self, stem, value):
+        """An int64 initializer (shapes, indices, axes)."""
+        return self.constant(stem, np.asarray(value, np.int64), self.tensor.INT64)
+
+    def reduce_mean(self, x, axis, stem=None):
+        """The mean of x along ``axis``, the axis kept: ReduceMean, whose axes
+        are an attribute before opset 18 and an input from it on."""
+        if self.opset >= 18:
+            return self.node(
+                "ReduceMean", [x, self.integers("axes", [axis])], stem, keepdims=1
+            )
+        return self.node("ReduceMean", x, stem, axes=[axis], keepdims=1)
+
+    def model(self, x, output, n_features):
+        """The ModelProto of a :meth:`standalone` graph: input ``x`` of
+        (N, n_features), output ``output`` (an Identity when it is x itself)."""
+        from onnx import helper
+
+        if output == x:
+            output = self.node("Identity", x, "out")
+        nodes = self.container
+        graph = helper.make_graph(
+            nodes.nodes,
+            "layer",
+            [helper.make_tensor_value_info(x, self.proto, [None, n_features])],
+            [helper.make_tensor_value_info(output, self.proto, [None, None])],
+            nodes.initializers,
+        )
+        opset = [helper.make_opsetid("", nodes.target_opset)]
+        return helper.make_model(graph, opset_imports=opset)
+
+
+class NodeList:
+    """skl2onnx's scope and container as far as :class:`GraphBuilder` uses
+    them: unique names, and the nodes and initializers of one graph."""
+
+    def __init__(self, target_opset):
+        self.target_opset = int(target_opset)
+        self.nodes, self.initializers = [], []
+        self._used = Counter()
+
+    def get_unique_variable_name(self, stem):
+        self._used[stem] += 1
+        count = self._used[stem]
+        return stem if count == 1 else f"{stem}_{count}"
+
+    get_unique_operator_name = get_unique_variable_name
+
+    def add_initializer(self, name, onnx_type, shape, values):
+        from onnx import helper
+
+        self.initializers.append(helper.make_tensor(name, onnx_type, shape, values))
+
+    def add_node(self, op_type, inputs, output, name=None, **attrs):
+        from onnx import helper
+
+        inputs = [inputs] if isinstance(inputs, str) else list(inputs)
+        self.nodes.append(helper.make_node(op_type, inputs, [output], name, **attrs))
+
 
 def forward_logits(graph, model, input_variable):
-    """zᴸ: the hidden layers aˡ = φ(aˡ⁻¹Wˡ + bˡ) and the last affine layer, as
-    nodes from the input (cast to the graph's float type); returns its name."""
+    """zᴸ: the network's nodes from the input (cast to the graph's float
+    type); returns its name."""
     from skl2onnx.common.data_types import guess_proto_type
 
     a = input_variable.full_name
     if guess_proto_type(input_variable.type) != graph.proto:  # int64 or bool input
         a = graph.node("Cast", a, "cast_input", to=graph.proto)
-    activations = hidden_activation_names(model)
+    check_builtin_activations(model)
+    fitted = fitted_sequence(model)
+    if fitted is not None:
+        return layered_logits(graph, *fitted, a)
+    return dense_logits(graph, model, a)
+
+
+def dense_logits(graph, model, a):
+    """zᴸ of the dense network: the hidden layers aˡ = φ(aˡ⁻¹Wˡ + bˡ) and the
+    last affine layer."""
+    activations = [
+        act.name for act in resolve_activations(model.activation, len(model.coefs_) - 1)
+    ]
     for l, (W, b) in enumerate(zip(model.coefs_, model.intercepts_, strict=True)):
         W_name = graph.constant(f"W{l + 1}", W.astype(graph.dtype))
         z = graph.node("MatMul", [a, W_name], f"aW{l + 1}")
@@ -76,16 +172,17 @@ def forward_logits(graph, model, input_variable):
     return a
 
 
-def hidden_activation_names(model):
-    """The name of each hidden layer's activation; a user-defined one has no
-    ONNX form, and is refused."""
-    if adds_layers(model):
-        raise NotImplementedError(
-            f"{type(model).__name__} has layers beyond the dense network (dropout, "
-            "normalization, input_scale, input_embedding or parametric_activation), "
-            "which have no ONNX form yet: export needs these options at their "
-            "defaults."
-        )
+def layered_logits(graph, network, theta, x):
+    """xᵐ of a :class:`~skmanualnet._nn.sequence.LayeredNetwork`: each layer's
+    nodes in order, as at predict (running statistics, no dropout)."""
+    params = network.layout.unpack_layers(theta)
+    for layer, p, state in zip(network.layers, params, network.state, strict=True):
+        x = layer.onnx(graph, x, p, state)
+    return x
+
+
+def check_builtin_activations(model):
+    """A user-defined activation has no ONNX form, and is refused."""
     custom = custom_activations(model.activation)
     if custom:
         raise NotImplementedError(
@@ -93,9 +190,6 @@ def hidden_activation_names(model):
             f"{custom[0].name!r}, which has no ONNX form: export needs built-in "
             "activations only."
         )
-    return [
-        a.name for a in resolve_activations(model.activation, len(model.coefs_) - 1)
-    ]
 
 
 def float_tensor_type(input_variable):

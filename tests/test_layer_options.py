@@ -156,12 +156,3 @@ def test_trace_step_says_the_layers_are_not_traced_yet():
     X, y = make_task("binary", n_samples=20)
     with pytest.raises(NotImplementedError, match="not traced yet"):
         trace_step(classifier(dropout=0.1), X, y)
-
-
-def test_onnx_export_says_the_layers_have_no_onnx_form_yet():
-    from skmanualnet import to_onnx
-
-    X, y = make_task("binary", n_samples=20)
-    model = classifier(normalization="layer", max_iter=3).fit(X, y)
-    with pytest.raises(NotImplementedError, match="no ONNX form yet"):
-        to_onnx(model, X.astype(np.float32))

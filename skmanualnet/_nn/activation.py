@@ -8,6 +8,7 @@ mish): :mod:`skmanualnet._activations` holds each (φ, φ′) pair.
 import numpy as np
 
 from .._network import activation_derivative, hidden_error
+from .._onnx_activations import activation_nodes
 from .layer import Layer
 
 
@@ -29,3 +30,7 @@ class ActivationLayer(Layer):
             self.activation, cache["z"], cache["a"], np.empty_like(out_bar)
         )
         return hidden_error(out_bar, phi_prime, out=out_bar)
+
+    def onnx(self, graph, x, params, state):
+        """a = φ(z): the activation's nodes (none for the identity)."""
+        return activation_nodes(self.activation)(graph, x, "a")

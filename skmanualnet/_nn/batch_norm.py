@@ -33,7 +33,13 @@ import numbers
 
 import numpy as np
 
-from .normalization import Normalization, mean, normalized_input_error, variance
+from .normalization import (
+    Normalization,
+    mean,
+    normalized_input_error,
+    standard_deviation,
+    variance,
+)
 
 
 def check_batch_rows(n_rows):
@@ -192,3 +198,13 @@ class BatchNorm(Normalization):
                 x_hat_bar, cache["x_hat"], cache["sigma"], cache["omega"]
             )
         return input_error_closed_form(x_hat_bar, cache["x_hat"], cache["sigma"])
+
+    def onnx(self, graph, x, params, state):
+        """a = γ ⊙ (x − r_μ)/√(r_σ² + ε) + β at predict: the running mean and
+        √(r_σ² + ε) as constants, then Sub, Div, Mul, Add."""
+        sigma = standard_deviation(state["running_var"], self.epsilon)
+        mu = graph.floats("running_mean", state["running_mean"])
+        x_centered = graph.node("Sub", [x, mu], "x_centered")
+        sigma = graph.floats("running_sigma", sigma)
+        x_hat = graph.node("Div", [x_centered, sigma], "x_hat")
+        return self.onnx_scale_shift(graph, x_hat, params)

@@ -58,3 +58,8 @@ class Dense(Layer):
         return input_error(
             out_bar, W, out=np.empty((out_bar.shape[0], self.n_in), W.dtype)
         )
+
+    def onnx(self, graph, x, params, state):
+        """z = aW + b: MatMul, Add."""
+        z = graph.node("MatMul", [x, graph.floats("W", params["W"])], "aW")
+        return graph.node("Add", [z, graph.floats("b", params["b"])], "z")

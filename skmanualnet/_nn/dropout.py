@@ -97,3 +97,7 @@ class Dropout(Layer):
         if "scaled_mask" not in cache:  # p = 0: x̄ = ā
             return out_bar
         return dropout_error(out_bar, cache["scaled_mask"], out=out_bar)
+
+    def onnx(self, graph, x, params, state):
+        """The identity at predict: no node."""
+        return x

@@ -98,3 +98,9 @@ class Layer:
         ``need_x_bar`` (the first layer's input is the data); writes
         ∂L/∂(each parameter) into ``grads``."""
         raise NotImplementedError
+
+    def onnx(self, graph, x, params, state):
+        """The name of the layer's output at predict, its nodes added to
+        ``graph`` (a :class:`~skmanualnet._onnx_graph.GraphBuilder`) after the
+        input named ``x``."""
+        raise NotImplementedError(f"The layer {self.name!r} has no ONNX form.")

@@ -49,3 +49,15 @@ class LayerNorm(Normalization):
         var = variance(x, mu, axis=1)
         a, sigma, x_hat = self.normalize_affine(x, mu, var, params)
         return a, {"mu": mu, "var": var, "sigma": sigma, "x_hat": x_hat}
+
+    def onnx(self, graph, x, params, state):
+        """a = γ ⊙ (x − μ)/√(σ² + ε) + β, μ and σ² each row's: ReduceMean
+        over the units, Sub, Mul, ReduceMean, Add ε, Sqrt, Div, Mul, Add."""
+        mu = graph.reduce_mean(x, axis=1, stem="mu")
+        x_centered = graph.node("Sub", [x, mu], "x_centered")
+        square = graph.node("Mul", [x_centered, x_centered], "square")
+        var = graph.reduce_mean(square, axis=1, stem="var")
+        epsilon = graph.floats("epsilon", self.epsilon)
+        sigma = graph.node("Sqrt", graph.node("Add", [var, epsilon]), "sigma")
+        x_hat = graph.node("Div", [x_centered, sigma], "x_hat")
+        return self.onnx_scale_shift(graph, x_hat, params)

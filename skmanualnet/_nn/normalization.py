@@ -150,3 +150,8 @@ class Normalization(Layer):
         return normalized_input_error(
             x_hat_bar, cache["x_hat"], cache["sigma"], self.axis
         )
+
+    def onnx_scale_shift(self, graph, x_hat, params):
+        """a = γ ⊙ x̂ + β as nodes: Mul, Add."""
+        a = graph.node("Mul", [x_hat, graph.floats("gamma", params["gamma"])])
+        return graph.node("Add", [a, graph.floats("beta", params["beta"])], "a")

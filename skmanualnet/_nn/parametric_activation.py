@@ -21,6 +21,7 @@ those of the plain activation layer) and at α = 0 (z and 1).
 import numpy as np
 
 from .._network import activation_derivative
+from .._onnx_activations import activation_nodes
 from .layer import Layer, Parameter
 
 
@@ -84,3 +85,11 @@ class ParametricActivation(Layer):
             self.activation, z, phi_z, np.empty_like(out_bar)
         )
         return parametric_error(out_bar, phi_prime, alpha, out=out_bar)
+
+    def onnx(self, graph, x, params, state):
+        """a = (1 − α) ⊙ z + α ⊙ φ(z): the activation's nodes, two Mul, Add."""
+        alpha = params["alpha"]
+        phi_z = activation_nodes(self.activation)(graph, x, "phi_z")
+        blend = graph.node("Mul", [phi_z, graph.floats("alpha", alpha)])
+        rest = graph.node("Mul", [x, graph.floats("one_minus_alpha", 1 - alpha)])
+        return graph.node("Add", [rest, blend], "a")

@@ -177,3 +177,19 @@ class PeriodicEmbedding(Layer):
         if not need_x_bar:
             return None
         return periodic_input_error(phase_bar, params["w"])
+
+    def onnx(self, graph, x, params, state):
+        """θ = 2π w x + b, u = cos θ, e_j = u_j V_j + c_j, out = [e_1 … e_d]:
+        x reshaped to (B, d, 1), Mul w, Mul 2π, Add b, Cos; the per-feature
+        products a batched MatMul over the (d, B, k) stack (Transpose there
+        and back), Add c; Reshape to (B, d·k)."""
+        d, k = self.n_features, self.n_frequencies
+        column = graph.node("Reshape", [x, graph.integers("shape", [-1, d, 1])])
+        phase = graph.node("Mul", [column, graph.floats("w", params["w"])])
+        phase = graph.node("Mul", [phase, graph.floats("two_pi", TWO_PI)])
+        phase = graph.node("Add", [phase, graph.floats("b", params["b"])], "phase")
+        u = graph.node("Transpose", graph.node("Cos", phase, "u"), perm=[1, 0, 2])
+        e = graph.node("MatMul", [u, graph.floats("V", params["V"])])
+        e = graph.node("Add", [e, graph.floats("c", params["c"][:, None, :])], "e")
+        e = graph.node("Transpose", e, perm=[1, 0, 2])
+        return graph.node("Reshape", [e, graph.integers("shape", [-1, d * k])])

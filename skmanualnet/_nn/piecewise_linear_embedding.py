@@ -227,3 +227,20 @@ class PiecewiseLinearEmbedding(Layer):
         e_bar = scatter_bins(out_bar, cache["mask"])
         r_bar = ratio_error(e_bar, cache["linear"])
         return bin_input_error(r_bar, cache["width"])
+
+    def onnx(self, graph, x, params, state):
+        """e = clip((x − b_{t−1}) / (b_t − b_{t−1}), lo, hi), the real bins:
+        x reshaped to (B, d, 1), Sub, Div, Max lo, Min hi (±∞ where a bin is
+        open), Reshape to (B, d·T_max), Gather of the real bins' columns."""
+        left, width, mask = bin_geometry(state["edges"])
+        lo, hi = clip_limits(mask, graph.dtype)
+        column = graph.node(
+            "Reshape", [x, graph.integers("shape", [-1, mask.shape[0], 1])]
+        )
+        r = graph.node("Sub", [column, graph.floats("left", left)])
+        r = graph.node("Div", [r, graph.floats("width", width)], "ratio")
+        e = graph.node("Max", [r, graph.floats("lo", lo)])
+        e = graph.node("Min", [e, graph.floats("hi", hi)])
+        e = graph.node("Reshape", [e, graph.integers("shape", [-1, mask.size])])
+        columns = graph.integers("bins", np.flatnonzero(mask.ravel()))
+        return graph.node("Gather", [e, columns], "embedded", axis=1)

@@ -1,6 +1,7 @@
 """Every layer, registered once by name: the conformance suite
 (``tests/nn/test_conformance.py``) runs over this registry, so that a new
-layer that forgets its gradient check or its trace fails a test."""
+layer that forgets its gradient check, its trace or its ONNX nodes fails a
+test."""
 
 from .activation import ActivationLayer
 from .batch_norm import BatchNorm

@@ -59,3 +59,7 @@ class Scale(Layer):
         if not need_x_bar:
             return None
         return scale_error(out_bar, params["s"], out=out_bar)
+
+    def onnx(self, graph, x, params, state):
+        """a = s ⊙ x: Mul."""
+        return graph.node("Mul", [x, graph.floats("s", params["s"])], "scaled")
