@@ -105,7 +105,7 @@ def run_epochs(
     explain = stochastic_explainer(data, network, settings.batch_size)
     order, guard = np.arange(n_samples), DivergenceGuard(explain)
     history = History(n_samples=n_samples)
-    stopping.start(theta)
+    stopping.start(theta, network.state_arrays())
     try:
         for _ in range(settings.max_epochs):
             callbacks.epoch_begin()
@@ -137,7 +137,7 @@ def run_epochs(
         if not (settings.stop_on_interrupt and history.n_iter):
             raise  # nothing to keep: the caller undoes the call
         warn("Training interrupted by user.", UserWarning)
-    stopping.restore_best(theta)
+    stopping.restore_best(theta, network.state_arrays())
     return history
 
 
@@ -172,7 +172,7 @@ def _watch(stopping, theta, loss, validation, network):
         stopping.update(theta, loss)
         return Epoch(loss)
     score, validation_loss = validation.metrics(network, theta)
-    stopping.update(theta, loss, score, validation_loss)
+    stopping.update(theta, loss, score, validation_loss, network.state_arrays())
     return Epoch(loss, score, validation_loss)
 
 

@@ -108,6 +108,10 @@ class Network:
         """:func:`loss_and_gradient` of this network."""
         return loss_and_gradient(theta, grad, self, X, T, sample_weight, ws, clip)
 
+    def state_arrays(self):
+        """The fitted arrays beside θ: none for the dense network."""
+        return ()
+
     def logits(self, X, theta):
         """zᴸ of θ for new data."""
         coefs, intercepts = self.layout.unpack(theta)

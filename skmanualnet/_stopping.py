@@ -33,15 +33,19 @@ class StoppingRule:
         self.best_validation_loss = np.inf
         self.no_improvement_count = 0
         self.best_theta = None
+        self.best_state = None
 
     @property
     def validates(self):
         """True when the rule watches the held-out split."""
         return self.watch != "training loss"
 
-    def update(self, theta, loss, validation_score=None, validation_loss=None):
+    def update(
+        self, theta, loss, validation_score=None, validation_loss=None, state=()
+    ):
         """Record one epoch's metrics; count it if it did not improve by ``tol``,
-        and keep a copy of θ when it is the best epoch so far by the watched
+        and keep a copy of θ (and of the network's fitted ``state`` arrays, such
+        as running statistics) when it is the best epoch so far by the watched
         validation metric."""
         if not self.validates:
             improved = loss <= self.best_loss - self.tol
@@ -59,6 +63,8 @@ class StoppingRule:
             self.best_validation_loss = min(self.best_validation_loss, validation_loss)
             if best:
                 np.copyto(self.best_theta, theta)
+                for kept, array in zip(self.best_state, state, strict=True):
+                    np.copyto(kept, array)
         self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
 
     @property
@@ -77,13 +83,18 @@ class StoppingRule:
             f"for {self.n_iter_no_change} consecutive epochs."
         )
 
-    def start(self, theta):
-        """Begin a call's epochs from θ: the best θ so far is θ itself."""
+    def start(self, theta, state=()):
+        """Begin a call's epochs from θ and the network's ``state`` arrays: the
+        best so far are themselves."""
         if self.validates:
             self.best_theta = theta.copy()
+            self.best_state = [array.copy() for array in state]
 
-    def restore_best(self, theta):
-        """θ ← the best θ by the watched validation metric (then forgotten)."""
+    def restore_best(self, theta, state=()):
+        """θ and ``state`` ← the best by the watched validation metric (then
+        forgotten)."""
         if self.validates:
             np.copyto(theta, self.best_theta)
-            self.best_theta = None
+            for array, kept in zip(state, self.best_state, strict=True):
+                np.copyto(array, kept)
+            self.best_theta = self.best_state = None

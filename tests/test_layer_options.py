@@ -152,3 +152,16 @@ def test_trace_step_says_the_layers_are_not_traced_yet():
     X, y = make_task("binary", n_samples=20)
     with pytest.raises(NotImplementedError, match="not traced yet"):
         trace_step(classifier(dropout=0.1), X, y)
+
+
+def test_early_stopping_keeps_the_best_epochs_running_statistics(held_out):
+    # the kept model scores on the held-out rows what its best epoch scored:
+    # θ and the running statistics of that epoch, not the last epoch's
+    X, y = make_task("multiclass", n_samples=120, seed=3)
+    model = classifier(
+        normalization="batch", early_stopping=True, n_iter_no_change=3,
+        batch_size=16, learning_rate_init=0.05, max_iter=60,
+    ).fit(X, y)  # fmt: skip
+    assert model.n_iter_ > np.argmax(model.validation_scores_) + 1  # went past it
+    validation = held_out[-1]
+    assert model.score(validation.X, validation.y) == model.best_validation_score_

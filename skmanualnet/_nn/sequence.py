@@ -141,6 +141,11 @@ class LayeredNetwork:
             layer.initialize(params, random_state)
         return theta
 
+    def state_arrays(self):
+        """Every layer's fitted arrays beside θ (running statistics, bins), in
+        layer order: what early stopping keeps with the best θ."""
+        return tuple(array for state in self.state for array in state.values())
+
     def with_state_copied(self):
         """The same network with its own copy of the state (a continued fit
         trains the copy, so that the fitted state stays until it succeeds)."""
