@@ -360,6 +360,16 @@ HYPERPARAMETERS = [
     ("n_iter_no_change", [0, -1, 2.5, np.nan, -np.inf, "10", True], {}),
     ("max_fun", [0, -1, 2.5, np.nan, "15000", True], {"solver": "lbfgs"}),
     ("batch_size", [0, -1, 2.5, np.nan, "big", True], {}),
+    ("dropout", [1.0, -0.1, np.nan, "0.1", None], {}),
+    ("normalization", ["batch_norm", "Layer", 1, True], {}),
+    ("input_scale", ["yes", 1, None], {}),
+    ("input_embedding", ["sin", "periodic_linear", 1, True], {}),
+    (
+        "embedding_size",
+        [0, -1, 2.5, np.nan, "16", None],
+        {"input_embedding": "periodic"},
+    ),
+    ("parametric_activation", ["yes", 2, None], {}),
 ]
 
 HYPERPARAMETER_CASES = [
@@ -372,7 +382,9 @@ HYPERPARAMETER_CASES = [
 @pytest.mark.parametrize("name, value, context", HYPERPARAMETER_CASES)
 def test_fit_rejects_bad_hyperparameter(name, value, context):
     model = _model(**context, **{name: value})
-    match = names(f"'{name}' parameter", re.escape(f"Got {value!r}"), "range|among")
+    match = names(
+        f"'{name}' parameter", re.escape(f"Got {value!r}"), "range|among|instance of"
+    )
     _raises(InvalidParameterError, match, lambda: model.fit(X, Y))
 
 
@@ -382,7 +394,9 @@ def test_partial_fit_rejects_bad_hyperparameter(name, value, context):
     if context.get("solver") == "lbfgs":
         context["solver"] = "sgd"
     model = _model(**context, **{name: value})
-    match = names(f"'{name}' parameter", re.escape(f"Got {value!r}"), "range|among")
+    match = names(
+        f"'{name}' parameter", re.escape(f"Got {value!r}"), "range|among|instance of"
+    )
     _raises(
         InvalidParameterError,
         match,
