@@ -179,3 +179,34 @@ def test_the_blocked_update_is_the_update():
     np.testing.assert_allclose(
         blocked.optimizer.carried, whole.optimizer.carried, rtol=1e-12, atol=1e-300
     )
+
+
+def test_bench_layers_quick_run_prints_a_row_per_option_and_workload():
+    from benchmarks.bench_layers import OPTIONS, WORKLOADS
+
+    stdout = run_script("bench_layers.py", "--quick")
+    assert_on_the_native_kernel(stdout)
+    lines = stdout.splitlines()
+    titles = [i for i, line in enumerate(lines) if line.split(":")[0] in WORKLOADS]
+    assert [lines[i].split(":")[0] for i in titles] == list(WORKLOADS), stdout
+    for i in titles:
+        header = lines[i + 1].split()
+        assert header[:3] == ["option", "s/epoch", "/dense"], header
+        rows = {}
+        for line in lines[i + 2 : i + 2 + len(OPTIONS)]:
+            cells = line.split()
+            if cells and cells[0] in OPTIONS:
+                rows[cells[0]] = dict(zip(header, cells, strict=True))
+        fused = "dense-fused" in rows  # only with numba installed
+        assert list(rows) == [r for r in OPTIONS if fused or r != "dense-fused"]
+        assert float(rows["dense"]["/dense"]) == 1.0
+        assert float(rows["dense"]["mem/dense"]) == 1.0
+        for row in rows.values():
+            assert float(row["s/epoch"]) > 0 and float(row["peak-MiB"]) > 0
+        # the dense network on both paths: the same model, the layered path a
+        # sequence of dense and activation layers; each option adds layers
+        assert rows["dense"]["layers"] == "-" and rows["layered"]["layers"] != "-"
+        assert rows["layered"]["acc"] == rows["dense"]["acc"]
+        assert all(
+            row["layers"] != "-" for name, row in rows.items() if "dense" not in name
+        )
