@@ -5,6 +5,7 @@ test."""
 
 from .activation import ActivationLayer
 from .batch_norm import BatchNorm
+from .category_embedding import CategoryEmbedding
 from .dense import Dense
 from .dropout import Dropout
 from .layer_norm import LayerNorm
@@ -25,5 +26,6 @@ LAYERS = {
         LayerNorm,
         PeriodicEmbedding,
         PiecewiseLinearEmbedding,
+        CategoryEmbedding,
     )
 }

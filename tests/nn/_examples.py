@@ -6,6 +6,7 @@ import numpy as np
 from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
 from skmanualnet._nn.batch_norm import BatchNorm
+from skmanualnet._nn.category_embedding import CategoryEmbedding
 from skmanualnet._nn.dense import Dense
 from skmanualnet._nn.dropout import Dropout
 from skmanualnet._nn.layer_norm import LayerNorm
@@ -64,8 +65,18 @@ def piecewise_linear_embedding(rng):
     return PiecewiseLinearEmbedding(edges), x + rng.uniform(-0.1, 0.1, x.shape)
 
 
+def category_embedding(rng):
+    # columns 1 and 3 hold codes (a repeated code, a NaN and an unseen code
+    # among them), columns 0, 2 and 4 numbers
+    x = rng.standard_normal((7, 5))
+    x[:, 1] = [0, 2, 2, 1, np.nan, 0, 2]
+    x[:, 3] = [1, 0, 3, 1, 1, 0, -1]
+    return CategoryEmbedding(5, [1, 3], [3, 2], 2), x
+
+
 #: name in the registry → function of a RandomState giving (layer, x)
 EXAMPLES = {
+    "category_embedding": category_embedding,
     "dense": dense,
     "activation": activation,
     "dropout": dropout,
