@@ -18,6 +18,7 @@ from ._inspect import inspected_problem
 from ._losses import l2_penalty
 from ._network import batch_weights, loss_and_gradient
 from ._trace_format import equations_of, format_html, format_text
+from ._trace_layers import trace_layers
 from ._workspace import Workspace
 
 
@@ -181,15 +182,13 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
 
 
 def trace_problem(model, problem):
-    """The :class:`BackpropTrace` of one step of ``model`` on a training problem."""
+    """The :class:`BackpropTrace` of one step of ``model`` on a training problem
+    (a :class:`~skmanualnet._trace_layers.LayerTrace` when its layer options
+    add layers)."""
     theta, network, X, s = (problem.theta, problem.network, problem.X,
                             problem.sample_weight)  # fmt: skip
-    if not network.fusable:
-        raise NotImplementedError(
-            "trace_step traces the dense network; the layers that dropout, "
-            "normalization, input_scale, input_embedding and parametric_activation "
-            "add are not traced yet: set these options to their defaults."
-        )
+    if hasattr(network, "layers"):  # the layer options' sequence network
+        return trace_layers(model, problem)
     T = problem.T.astype(theta.dtype)
     ws = Workspace.for_network(network, X.shape[0], theta.dtype, keep_all=True)
     grad = np.empty_like(theta)
