@@ -154,20 +154,28 @@ def layer_steps(network, record, theta, grad, optimizer):
 
 def trace_layers(model, problem):
     """The :class:`LayerTrace` of one step of ``model`` on a training problem
-    whose network is a :class:`~skmanualnet._nn.sequence.LayeredNetwork`.
+    whose network is a :class:`~skmanualnet._nn.sequence.LayeredNetwork`, with
+    the update of the optimizer its next step would use."""
+    optimizer = next_step_optimizer(model, problem)
+    return trace_network(problem.network, problem.theta, problem.X, problem.T,
+                         problem.sample_weight, optimizer)  # fmt: skip
+
+
+def trace_network(network, theta, X, T, sample_weight=None, optimizer=None):
+    """The :class:`LayerTrace` of one training pass of a layered ``network``
+    at ``theta`` on (X, T), and one step of a copy of ``optimizer`` (None: no
+    update).
 
     The passes run on a copy of θ and of the network's state; the dropout
     masks come from the same seed as :func:`~skmanualnet.check_gradients`'
     evaluations, so the traced gradient is the one it checks.
     """
-    network = problem.network.with_state_copied()
-    theta = problem.theta.copy()
-    X, T, s = problem.X, problem.T.astype(theta.dtype), problem.sample_weight
+    network, theta = network.with_state_copied(), theta.copy()
+    T, s = T.astype(theta.dtype), sample_weight
     ws = network.workspace(X.shape[0], theta.dtype, fixed_noise=True)
     grad, record = np.empty_like(theta), PassRecord()
     loss = network.loss_and_gradient(theta, grad, X, T, s, ws, record=record)
 
-    optimizer = next_step_optimizer(model, problem)
     w, weight_sum = batch_weights(s, X.shape[0])
     head = network.head
     return LayerTrace(
