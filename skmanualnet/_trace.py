@@ -162,9 +162,16 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
 
     Returns
     -------
-    trace : BackpropTrace
+    trace : BackpropTrace or LayerTrace
         ``print(trace)`` shows the step in the order of computation;
-        ``trace.plot()`` draws the computation graph of one sample.
+        ``trace.plot()`` draws the computation graph of one sample. When the
+        layer options (``dropout``, ``normalization``, ``input_scale``,
+        ``input_embedding``, ``parametric_activation``) add layers, a
+        :class:`~skmanualnet.LayerTrace`: each layer's output, cache and
+        parameters, then its gradients and error signals, by the layer's
+        names (a training pass: dropout masks drawn as
+        :func:`~skmanualnet.check_gradients` draws them, batch statistics of
+        these rows; the model's running statistics do not move).
 
     Examples
     --------
@@ -176,6 +183,15 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
     True
     >>> trace.W_bar[2].shape
     (3, 3)
+
+    With layer options, the trace holds the layers in computation order:
+
+    >>> model = ManualMLPClassifier((3,), normalization="layer", random_state=0)
+    >>> trace = trace_step(model, X, [0, 1, 2])
+    >>> [layer.name for layer in trace.layers]
+    ['dense', 'layer_norm', 'activation', 'dense']
+    >>> sorted(trace.layers[1].cache), trace.layers[1].grads["gamma"].shape
+    (['mu', 'sigma', 'var', 'x_hat'], (3,))
     """
     model, problem = inspected_problem(estimator, X, y, sample_weight, classes)
     return trace_problem(model, problem)
