@@ -9,6 +9,7 @@ from ._gradcheck import check_gradients
 from ._onnx import register_onnx_converter, to_onnx
 from ._regressor import ManualMLPRegressor
 from ._trace import BackpropTrace, trace_step
+from ._trace_layers import LayerTrace
 
 __version__ = "0.1.0"
 
@@ -16,6 +17,7 @@ __all__ = [
     "BackpropTrace",
     "CustomActivation",
     "DivergenceError",
+    "LayerTrace",
     "ManualMLPClassifier",
     "ManualMLPRegressor",
     "TrainingCurveDisplay",

@@ -18,6 +18,7 @@ from ._inspect import inspected_problem
 from ._losses import l2_penalty
 from ._network import batch_weights, loss_and_gradient
 from ._trace_format import equations_of, format_html, format_text
+from ._trace_layers import trace_layers
 from ._workspace import Workspace
 
 
@@ -161,9 +162,16 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
 
     Returns
     -------
-    trace : BackpropTrace
+    trace : BackpropTrace or LayerTrace
         ``print(trace)`` shows the step in the order of computation;
-        ``trace.plot()`` draws the computation graph of one sample.
+        ``trace.plot()`` draws the computation graph of one sample. When the
+        layer options (``dropout``, ``normalization``, ``input_scale``,
+        ``input_embedding``, ``parametric_activation``) add layers, a
+        :class:`~skmanualnet.LayerTrace`: each layer's output, cache and
+        parameters, then its gradients and error signals, by the layer's
+        names (a training pass: dropout masks drawn as
+        :func:`~skmanualnet.check_gradients` draws them, batch statistics of
+        these rows; the model's running statistics do not move).
 
     Examples
     --------
@@ -175,21 +183,28 @@ def trace_step(estimator, X, y, sample_weight=None, classes=None):
     True
     >>> trace.W_bar[2].shape
     (3, 3)
+
+    With layer options, the trace holds the layers in computation order:
+
+    >>> model = ManualMLPClassifier((3,), normalization="layer", random_state=0)
+    >>> trace = trace_step(model, X, [0, 1, 2])
+    >>> [layer.name for layer in trace.layers]
+    ['dense', 'layer_norm', 'activation', 'dense']
+    >>> sorted(trace.layers[1].cache), trace.layers[1].grads["gamma"].shape
+    (['mu', 'sigma', 'var', 'x_hat'], (3,))
     """
     model, problem = inspected_problem(estimator, X, y, sample_weight, classes)
     return trace_problem(model, problem)
 
 
 def trace_problem(model, problem):
-    """The :class:`BackpropTrace` of one step of ``model`` on a training problem."""
+    """The :class:`BackpropTrace` of one step of ``model`` on a training problem
+    (a :class:`~skmanualnet._trace_layers.LayerTrace` when its layer options
+    add layers)."""
     theta, network, X, s = (problem.theta, problem.network, problem.X,
                             problem.sample_weight)  # fmt: skip
-    if not network.fusable:
-        raise NotImplementedError(
-            "trace_step traces the dense network; the layers that dropout, "
-            "normalization, input_scale, input_embedding and parametric_activation "
-            "add are not traced yet: set these options to their defaults."
-        )
+    if hasattr(network, "layers"):  # the layer options' sequence network
+        return trace_layers(model, problem)
     T = problem.T.astype(theta.dtype)
     ws = Workspace.for_network(network, X.shape[0], theta.dtype, keep_all=True)
     grad = np.empty_like(theta)

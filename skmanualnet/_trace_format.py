@@ -158,9 +158,9 @@ def forward_steps(trace):
     ]
 
 
-def loss_steps(trace):
-    """The weights w, and L = data term + penalty."""
-    equation = f"{trace.equations['loss']} + (α / (2Σs)) Σₗ ‖Wˡ‖²"
+def loss_steps(trace, penalty="(α / (2Σs)) Σₗ ‖Wˡ‖²"):
+    """The weights w, and L = data term + ``penalty``."""
+    equation = f"{trace.equations['loss']} + {penalty}"
     note = (
         f"data term {trace.loss - trace.penalty:.6g} + penalty {trace.penalty:.6g}"
         f" (α = {trace.alpha:g}, Σs = {trace.weight_sum:g})"
@@ -253,17 +253,31 @@ def _width(text):
     return sum(not unicodedata.combining(char) for char in text)
 
 
+def _cell(value):
+    """A value as its table cell shows it: a number, an array, or nothing."""
+    if value is None:
+        return ""
+    return f"{float(value):.6g}" if np.ndim(value) == 0 else shown(value)
+
+
 def _shape(value):
     return "" if np.ndim(value) == 0 else str(tuple(np.shape(value)))
 
 
 def format_text(trace):
     """The trace as text, for ``print``."""
+    return render_text(sections(trace))
+
+
+def render_text(phases):
+    """[(title, remark, steps)] as text; a step whose value is None is a heading."""
     lines = []
-    for title, remark, steps in sections(trace):
+    for title, remark, steps in phases:
         lines.append(f"{title}" + (f" ({remark})" if remark else ""))
         for step in steps:
-            if np.ndim(step.value) == 0:
+            if step.value is None:
+                lines.append(f"  {step.equation}")
+            elif np.ndim(step.value) == 0:
                 lines.append(f"  {step.equation} = {float(step.value):.6g}")
             else:
                 pad = " " * max(1, _EQUATION_WIDTH - _width(step.equation))
@@ -277,8 +291,13 @@ def format_text(trace):
 
 def format_html(trace):
     """The trace as an HTML table per phase, for notebooks."""
+    return render_html(sections(trace))
+
+
+def render_html(phases):
+    """[(title, remark, steps)] as an HTML table per phase."""
     out = ['<div class="skmanualnet-trace">']
-    for title, remark, steps in sections(trace):
+    for title, remark, steps in phases:
         out.append(f"<h4>{html.escape(title)}</h4>")
         if remark:
             out.append(f"<p>{html.escape(remark)}</p>")
@@ -286,11 +305,7 @@ def format_html(trace):
             continue
         out.append(f"<table><tr>{_TH}step</th>{_TH}shape</th>{_TH}value</th></tr>")
         for step in steps:
-            value = (
-                f"{float(step.value):.6g}"
-                if np.ndim(step.value) == 0
-                else shown(step.value)
-            )
+            value = _cell(step.value)
             note = f"<br><small>{html.escape(step.note)}</small>" if step.note else ""
             out.append(
                 f"<tr>{_TD}<code>{html.escape(step.equation)}</code>{note}</td>"

@@ -34,6 +34,18 @@ OPTIONS = {
     "parametric": dict(parametric_activation=True, activation="tanh"),
 }
 
+#: the layer each option adds, as traces name it
+ADDED_LAYER = {
+    "dropout": "dropout",
+    "dropout per layer": "dropout",
+    "batch norm": "batch_norm",
+    "layer norm": "layer_norm",
+    "input scale": "scale",
+    "periodic": "periodic_embedding",
+    "piecewise linear": "piecewise_linear_embedding",
+    "parametric": "parametric_activation",
+}
+
 
 def classifier(**options):
     params = dict(hidden_layer_sizes=(16,), solver="adam", learning_rate_init=0.01)
@@ -148,10 +160,16 @@ def test_piecewise_linear_bins_refuse_a_constant_feature():
         classifier(**OPTIONS["piecewise linear"]).fit(X, y)
 
 
-def test_trace_step_says_the_layers_are_not_traced_yet():
-    X, y = make_task("binary", n_samples=20)
-    with pytest.raises(NotImplementedError, match="not traced yet"):
-        trace_step(classifier(dropout=0.1), X, y)
+@pytest.mark.parametrize("name", sorted(OPTIONS))
+def test_trace_step_prints_each_layer_the_option_adds(name):
+    X, y = make_task("binary", n_samples=8)
+    model = classifier(**OPTIONS[name])
+    trace = trace_step(model, X, y)
+    text = str(trace)
+    for k, layer in enumerate(trace.layers, start=1):
+        assert f"layer {k} ({layer.name})" in text
+    assert f"({ADDED_LAYER[name]})" in text
+    assert not hasattr(model, "coefs_")
 
 
 def test_early_stopping_keeps_the_best_epochs_running_statistics(held_out):

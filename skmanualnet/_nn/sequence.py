@@ -154,25 +154,32 @@ class LayeredNetwork:
 
     # --- the passes ---------------------------------------------------------
 
-    def forward(self, X, theta, context=PREDICT):
-        """The logits xᵐ, and each layer's cache."""
+    def forward(self, X, theta, context=PREDICT, record=None):
+        """The logits xᵐ, and each layer's cache; a :class:`PassRecord`
+        ``record`` keeps each layer's output."""
         x, caches = X, []
         params = self.layout.unpack_layers(theta)
         for layer, p, state in zip(self.layers, params, self.state, strict=True):
             x, cache = layer.forward(x, p, state, context)
             caches.append(cache)
+            if record is not None:
+                record.outputs.append(x)
         return x, caches
 
-    def backward(self, z_bar, caches, theta, grad):
+    def backward(self, z_bar, caches, theta, grad, record=None):
         """x̄ᵏ⁻¹ = f̄ₖ(x̄ᵏ) from k = m down to 1, the parameters' gradients
-        written into ``grad``."""
+        written into ``grad``; a :class:`PassRecord` ``record`` keeps each
+        layer's x̄ᵏ and x̄ᵏ⁻¹ (copies: a layer may overwrite its x̄ᵏ)."""
         params = self.layout.unpack_layers(theta)
         grads = self.layout.unpack_layers(grad)
         x_bar = z_bar
         for k in range(len(self.layers) - 1, -1, -1):
+            out_bar = None if record is None else x_bar.copy()
             x_bar = self.layers[k].backward(
                 x_bar, caches[k], params[k], grads[k], need_x_bar=k > 0
             )
+            if record is not None:
+                record.errors.append((k, out_bar, _copy(x_bar)))
 
     def logits(self, X, theta):
         """zᴸ for new data, as prediction computes it (in θ's dtype)."""
@@ -203,10 +210,12 @@ class LayeredNetwork:
         differences)."""
         return SequenceWorkspace(self.random_state, fixed_noise)
 
-    def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws, clip=True):
+    def loss_and_gradient(self, theta, grad, X, T, sample_weight, ws, clip=True,
+                          record=None):  # fmt: skip
         """L(θ) of one training batch (the head's data term plus the penalty),
         and ∇L(θ) written into ``grad``; ``ws`` is the :meth:`workspace`, or a
-        :class:`~skmanualnet._nn.layer.Context`."""
+        :class:`~skmanualnet._nn.layer.Context`. A :class:`PassRecord`
+        ``record`` keeps the passes' intermediates (for the trace)."""
         w, weight_sum = batch_weights(sample_weight, X.shape[0])
         row_weights = None if sample_weight is None else w
         row_keys = row_hashes(X) if self.draws else None
@@ -216,15 +225,40 @@ class LayeredNetwork:
             context = ws.context(row_weights, row_keys)
         penalty_sum = self.penalty_sum(weight_sum)
         # forward
-        z, caches = self.forward(X, theta, context)
+        z, caches = self.forward(X, theta, context, record)
         y, log_y = np.empty_like(z), np.empty_like(z)
         loss, y = self.head.loss(z, T, w, y, log_y, clip)
         loss += self.penalty(theta, penalty_sum)
         # backward
         z_bar = self.head.error(y, T, w, out=np.empty_like(z))
-        self.backward(z_bar, caches, theta, grad)
+        if record is not None:
+            record.caches, record.y = caches, y
+        self.backward(z_bar, caches, theta, grad, record)
         self.penalty_gradient(theta, grad, penalty_sum)
         return loss
+
+
+def _copy(array):
+    return None if array is None else array.copy()
+
+
+@dataclass
+class PassRecord:
+    """What one training pass of a :class:`LayeredNetwork` computed, kept for
+    :func:`~skmanualnet.trace_step`: each layer's output xᵏ and cache in
+    computation order, the head's output y, and (k, x̄ᵏ, x̄ᵏ⁻¹) for each layer
+    k = m … 1 of the backward pass (k from 0 here; x̄ of the first layer's
+    input is None: the data's error is never formed).
+
+    The outputs and caches are the layers' own arrays (a cache entry that is
+    a layer's input is the previous output itself: nothing writes into them
+    after the forward pass); the error signals are copies, as a layer's
+    backward may overwrite the x̄ᵏ it is handed."""
+
+    outputs: list = dataclasses.field(default_factory=list)
+    caches: list = dataclasses.field(default_factory=list)
+    y: np.ndarray | None = None
+    errors: list = dataclasses.field(default_factory=list)
 
 
 class SequenceWorkspace:

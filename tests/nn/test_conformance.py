@@ -4,15 +4,19 @@ For a layer f, input x and fixed upstream weights G, the scalar
 ℓ(x, θ) = Σ G ⊙ f(x; θ) has ∂ℓ/∂out = G, so ``backward(G)`` must give ∂ℓ/∂x
 and ∂ℓ/∂θ. Each is compared with (ℓ(· + ε) − ℓ(· − ε)) / (2ε), entry by entry,
 in float64, with the training pass's noise drawn from the same seed at every
-evaluation (dropout's masks are fixed, as the issue asks).
+evaluation (dropout's masks are fixed, as the issue asks). Each layer is also
+traced: ``trace_step``'s printout must name it, its cache and its gradients.
 """
 
 import numpy as np
 import pytest
 
+from skmanualnet._heads import SoftmaxCrossEntropy
+from skmanualnet._nn.dense import Dense
 from skmanualnet._nn.layer import Context
 from skmanualnet._nn.registry import LAYERS
-from skmanualnet._nn.sequence import SequenceLayout
+from skmanualnet._nn.sequence import LayeredNetwork, SequenceLayout
+from skmanualnet._trace_layers import trace_network
 
 from ._examples import EXAMPLES
 
@@ -148,3 +152,33 @@ def test_onnx_nodes_equal_the_forward_at_predict(name, dtype, atol, opset):
     (out,) = session.run(None, {"x": x.astype(dtype)})
     assert out.dtype == dtype and out.shape == expected.shape
     np.testing.assert_allclose(out, expected, rtol=atol, atol=atol)
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_the_trace_shows_the_layer_its_cache_and_its_gradients(name):
+    # a small network with the layer first: the example layer, then a dense
+    # layer to two logits; its trace must print the layer by name, each entry
+    # of the cache its forward pass returns, and each parameter's gradient
+    layer, x, _, _, rng = _setup(name)
+    network = LayeredNetwork.of(
+        [layer, Dense(layer.n_out, 2)], SoftmaxCrossEntropy(), 1e-3, x.dtype,
+        random_state=np.random.RandomState(7),
+    )  # fmt: skip
+    theta = network.initial_parameters(rng, x.dtype)
+    T = np.eye(2)[np.arange(x.shape[0]) % 2]
+    _, cache = layer.forward(
+        x, network.layout.unpack_layers(theta)[0], layer.initial_state(x.dtype),
+        _training(x),
+    )  # fmt: skip
+    trace = trace_network(network, theta, x, T)
+    text = str(trace).splitlines()
+    assert f"  layer 1 ({name}): {trace.layers[0].equation}" in text
+    assert trace.layers[0].equation, f"{name}: no equation in its class docstring"
+    assert set(trace.layers[0].cache) == set(cache)
+    # the names at the head of the layer's own lines (indented by 4)
+    named = {line.split()[0] for line in text if len(line) - len(line.lstrip()) == 4}
+    missing = set(cache) - named
+    assert not missing, f"{name}: cache entries {missing} are not printed"
+    for parameter in layer.parameters:
+        bar = f"    {parameter.name}_bar = ∂L/∂{parameter.name}"
+        assert any(line.startswith(bar) for line in text), bar
