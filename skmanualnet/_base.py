@@ -42,6 +42,7 @@ from ._params import (
     data_scale,
     dense_row_squares,
     resolve_learning_rate,
+    training_rows,
 )
 from ._problem import TrainingProblem, batch_penalty_network, split_validation
 from ._stopping import StoppingRule
@@ -193,7 +194,9 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
                 random_state, X.dtype,
             )  # fmt: skip
             return network, theta
-        check_architecture(architecture, X, self.solver, *self._training_rows(X))
+        check_architecture(
+            architecture, X, self.solver, *training_rows(self, X.shape[0])
+        )
         layered = layered_network(
             architecture, X, sample_weight, hidden, network.layout.layer_units[-1],
             network.activations, self.weight_init, network.head, network.alpha,
@@ -208,15 +211,6 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             check_same_layers(fitted, layered)
             theta = self._theta.astype(X.dtype, copy=True)
         return with_noise(layered, architecture, random_state), theta
-
-    def _training_rows(self, X):
-        """(rows a fit on X trains on, its batch size; None for lbfgs)."""
-        n_rows = X.shape[0]
-        if self.early_stopping:
-            n_rows -= int(np.ceil(self.validation_fraction * n_rows))
-        if self.solver not in STOCHASTIC_SOLVERS:
-            return n_rows, None
-        return n_rows, check_batch_size(self.batch_size, max(n_rows, 1))[0]
 
     # --- fit ----------------------------------------------------------------
 

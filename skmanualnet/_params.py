@@ -239,3 +239,14 @@ def check_network_size(hidden_layer_sizes, layout, dtype):
         f"weights and their gradient in {np.dtype(dtype)}), more than {where}. "
         "Use smaller hidden layers (or fewer features)."
     )
+
+
+def training_rows(estimator, n_samples):
+    """(the rows a fit on ``n_samples`` rows trains on, less the held-out
+    split, and its batch size; None for lbfgs, which takes them all at once)."""
+    n_rows = n_samples
+    if estimator.early_stopping:
+        n_rows -= int(np.ceil(estimator.validation_fraction * n_rows))
+    if estimator.solver == "lbfgs":
+        return n_rows, None
+    return n_rows, check_batch_size(estimator.batch_size, max(n_rows, 1))[0]
