@@ -33,52 +33,59 @@ def _normal_cdf(z):
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
 
 
+def _gelu_prime(z):
+    return _normal_cdf(z) + z * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+
+
+def _mish_prime(z):
+    t = math.tanh(_softplus(z))
+    return t + z * (1.0 - t * t) * _sigmoid(z)
+
+
+#: (φ, φ′) of one unit, from its input z, by name: the loop reference's own,
+#: written apart from ``_activations`` so that the two can be compared.
+ONE_UNIT = {
+    "identity": (lambda z: z, lambda z: 1.0),
+    "relu": (lambda z: max(z, 0.0), lambda z: 1.0 if z > 0 else 0.0),
+    "leaky_relu": (
+        lambda z: z if z > 0 else 0.01 * z,
+        lambda z: 1.0 if z > 0 else 0.01,
+    ),
+    "elu": (
+        lambda z: z if z > 0 else math.expm1(z),
+        lambda z: 1.0 if z > 0 else math.exp(z),
+    ),
+    "softplus": (lambda z: _softplus(z), lambda z: _sigmoid(z)),
+    "gelu": (lambda z: z * _normal_cdf(z), _gelu_prime),
+    "silu": (
+        lambda z: z * _sigmoid(z),
+        lambda z: _sigmoid(z) * (1.0 + z * (1.0 - _sigmoid(z))),
+    ),
+    "mish": (lambda z: z * math.tanh(_softplus(z)), _mish_prime),
+    "tanh": (math.tanh, lambda z: 1.0 - math.tanh(z) ** 2),
+    "logistic": (_sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+}
+
+
+def _one_unit(activation):
+    """(φ, φ′) of ``activation``; an unknown name is an error, never the
+    identity."""
+    if activation not in ONE_UNIT:
+        raise ValueError(
+            f"The loop reference has no activation {activation!r}; it knows "
+            f"{sorted(ONE_UNIT)}."
+        )
+    return ONE_UNIT[activation]
+
+
 def _phi(activation, z):
     """φ(z) for one unit."""
-    if activation == "relu":
-        return max(z, 0.0)
-    if activation == "leaky_relu":
-        return z if z > 0 else 0.01 * z
-    if activation == "elu":
-        return z if z > 0 else math.expm1(z)
-    if activation == "softplus":
-        return _softplus(z)
-    if activation == "gelu":
-        return z * _normal_cdf(z)
-    if activation == "silu":
-        return z * _sigmoid(z)
-    if activation == "mish":
-        return z * math.tanh(_softplus(z))
-    if activation == "tanh":
-        return math.tanh(z)
-    if activation == "logistic":
-        return _sigmoid(z)
-    return z
+    return _one_unit(activation)[0](z)
 
 
 def _phi_prime(activation, z):
     """φ′(z) for one unit, from its input z."""
-    if activation == "relu":
-        return 1.0 if z > 0 else 0.0
-    if activation == "leaky_relu":
-        return 1.0 if z > 0 else 0.01
-    if activation == "elu":
-        return 1.0 if z > 0 else math.exp(z)
-    if activation == "softplus":
-        return _sigmoid(z)
-    if activation == "gelu":
-        return _normal_cdf(z) + z * math.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
-    if activation == "silu":
-        return _sigmoid(z) * (1.0 + z * (1.0 - _sigmoid(z)))
-    if activation == "mish":
-        t = math.tanh(_softplus(z))
-        return t + z * (1.0 - t * t) * _sigmoid(z)
-    if activation == "tanh":
-        return 1.0 - math.tanh(z) ** 2
-    if activation == "logistic":
-        s = _sigmoid(z)
-        return s * (1.0 - s)
-    return 1.0
+    return _one_unit(activation)[1](z)
 
 
 def _output(out_activation, z):

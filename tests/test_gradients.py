@@ -240,3 +240,14 @@ def test_check_gradients_catches_a_planted_wrong_derivative(monkeypatch):
     wrong = dataclasses.replace(gelu, phi_prime=lambda z, out: ndtr(z, out=out))
     monkeypatch.setitem(REGISTRY, "gelu", wrong)
     assert max(check_gradients(model, X, y)["coefs"]) > 1e-3
+
+
+def test_the_loop_reference_knows_every_activation_and_refuses_others():
+    from skmanualnet._activations import ACTIVATIONS
+    from skmanualnet._reference import ONE_UNIT
+
+    assert set(ONE_UNIT) == set(ACTIVATIONS)
+    X, T = np.ones((2, 2)), np.eye(2)
+    coefs, intercepts = [np.ones((2, 2)), np.ones((2, 2))], [np.zeros(2)] * 2
+    with pytest.raises(ValueError, match="no activation 'swish'"):
+        reference_gradients(X, T, None, coefs, intercepts, "swish", "softmax", 0.0)
