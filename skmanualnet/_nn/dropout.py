@@ -63,12 +63,14 @@ def dropout_error(a_bar, scaled_mask, out):
 
 
 def reference_mask(layer, x, context):
-    """m / (1 − p) as nested lists: the layer's own draw (:func:`scaled_mask`,
-    called once, so that the reference checks the arithmetic, not the random
-    numbers), or 1 everywhere at predict and for p = 0."""
+    """m / (1 − p) as nested lists: which units are kept (mᵢⱼ = 1) is read
+    off the layer's own draw (:func:`scaled_mask`, called once: the reference
+    checks the arithmetic, not the random numbers), the scale 1 / (1 − p) is
+    the reference's; 1 everywhere at predict and for p = 0."""
     if not context.training or layer.rate == 0:
         return [[1.0] * x.shape[1] for _ in range(x.shape[0])]
-    return scaled_mask(x, layer.rate, context).tolist()
+    kept = scaled_mask(x, layer.rate, context) != 0
+    return [[float(m) / (1.0 - layer.rate) for m in row] for row in kept.tolist()]
 
 
 def reference_forward(layer, x, params, state, context):
