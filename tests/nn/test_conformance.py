@@ -115,41 +115,6 @@ def test_forward_leaves_its_input_unchanged(name):
         np.testing.assert_array_equal(x, before)
 
 
-def _fitted_state(layer, x, theta, layout):
-    """The layer's state after one training pass (running statistics that are
-    not their initial values)."""
-    state = layer.initial_state(x.dtype)
-    context = Context(training=True, random_state=np.random.RandomState(7))
-    layer.forward(x, layout.unpack_layers(theta)[0], state, context)
-    return state
-
-
-@pytest.mark.parametrize("opset", [15, 21])
-@pytest.mark.parametrize("dtype, atol", [(np.float64, 1e-12), (np.float32, 1e-5)])
-@pytest.mark.parametrize("name", sorted(LAYERS))
-def test_onnx_nodes_equal_the_forward_at_predict(name, dtype, atol, opset):
-    """The layer's nodes alone in a graph, run by onnxruntime, give its
-    predict forward (running statistics, no dropout) in float64 and float32,
-    at opsets below and above 18 (ReduceMean's axes an attribute, an input)."""
-    onnx = pytest.importorskip("onnx")
-    ort = pytest.importorskip("onnxruntime")
-    from skmanualnet._onnx_graph import GraphBuilder
-
-    layer, x, layout, theta, _ = _setup(name)
-    state = _fitted_state(layer, x, theta, layout)
-    params = layout.unpack_layers(theta)[0]
-    expected, _ = layer.forward(x, params, state, Context(training=False))
-    graph = GraphBuilder.standalone(dtype, opset)
-    model = graph.model("x", layer.onnx(graph, "x", params, state), layer.n_in)
-    onnx.checker.check_model(model, full_check=True)
-    session = ort.InferenceSession(
-        model.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
-    (out,) = session.run(None, {"x": x.astype(dtype)})
-    assert out.dtype == dtype and out.shape == expected.shape
-    np.testing.assert_allclose(out, expected, rtol=atol, atol=atol)
-
-
 def _reference_contexts(x):
     """name → a function giving a fresh context (the same draws at each call):
     training, training with row weights ω = s / Σs, and predict."""
@@ -197,3 +162,38 @@ def test_forward_and_backward_equal_the_loop_by_loop_reference(name, context_nam
     assert set(expected_grads) == {p.name for p in layer.parameters}
     for key, expected in expected_grads.items():
         np.testing.assert_allclose(grads[key], expected, rtol=1e-12, atol=0)
+
+
+def _fitted_state(layer, x, theta, layout):
+    """The layer's state after one training pass (running statistics that are
+    not their initial values)."""
+    state = layer.initial_state(x.dtype)
+    context = Context(training=True, random_state=np.random.RandomState(7))
+    layer.forward(x, layout.unpack_layers(theta)[0], state, context)
+    return state
+
+
+@pytest.mark.parametrize("opset", [15, 21])
+@pytest.mark.parametrize("dtype, atol", [(np.float64, 1e-12), (np.float32, 1e-5)])
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_onnx_nodes_equal_the_forward_at_predict(name, dtype, atol, opset):
+    """The layer's nodes alone in a graph, run by onnxruntime, give its
+    predict forward (running statistics, no dropout) in float64 and float32,
+    at opsets below and above 18 (ReduceMean's axes an attribute, an input)."""
+    onnx = pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from skmanualnet._onnx_graph import GraphBuilder
+
+    layer, x, layout, theta, _ = _setup(name)
+    state = _fitted_state(layer, x, theta, layout)
+    params = layout.unpack_layers(theta)[0]
+    expected, _ = layer.forward(x, params, state, Context(training=False))
+    graph = GraphBuilder.standalone(dtype, opset)
+    model = graph.model("x", layer.onnx(graph, "x", params, state), layer.n_in)
+    onnx.checker.check_model(model, full_check=True)
+    session = ort.InferenceSession(
+        model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    (out,) = session.run(None, {"x": x.astype(dtype)})
+    assert out.dtype == dtype and out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, rtol=atol, atol=atol)
