@@ -9,13 +9,36 @@ import numpy as np
 
 from .._network import activation_derivative, hidden_error
 from .._onnx_activations import activation_nodes
+from .._reference import unit_activation
 from .layer import Layer
+
+
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = φ(zᵢⱼ), unit by unit, φ a scalar function (the test oracle)."""
+    phi, _ = unit_activation(layer.activation)
+    a = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            a[i, j] = phi(float(x[i, j]))
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """z̄ᵢⱼ = āᵢⱼ φ′(zᵢⱼ), φ′ taken from z (no parameters)."""
+    _, phi_prime = unit_activation(layer.activation)
+    x_bar = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            x_bar[i, j] = float(out_bar[i, j]) * phi_prime(float(x[i, j]))
+    return x_bar, {}
 
 
 class ActivationLayer(Layer):
     """a = φ(z) for an :class:`~skmanualnet._activations.Activation`."""
 
     name = "activation"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_units, activation):
         self.n_in = self.n_out = int(n_units)

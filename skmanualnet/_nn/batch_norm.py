@@ -29,6 +29,7 @@ layer normalisation); :func:`input_error_through_graph` keeps the step-by-step
 path, and a test holds the two equal.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -37,6 +38,8 @@ from .normalization import (
     Normalization,
     mean,
     normalized_input_error,
+    reference_input_error,
+    reference_statistics,
     standard_deviation,
     variance,
 )
@@ -137,6 +140,60 @@ def fixed_statistics_input_error(x_hat_bar, sigma):
     return x_hat_bar / sigma
 
 
+def reference_unit(layer, x, state, context, j):
+    """(x̂ of unit j's column, σ, ω), loop by loop: μ_B, σ²_B over the rows,
+    weighted by ω (1/B without row weights), in training; r_μ, r_σ² read
+    from ``state`` at predict."""
+    column = [float(value) for value in x[:, j]]
+    if context.row_weights is None:
+        weights = [1.0 / len(column)] * len(column)
+    else:
+        weights = [float(weight) for weight in context.row_weights[:, 0]]
+    if context.training:
+        mu, var = reference_statistics(column, weights)
+    else:
+        mu, var = float(state["running_mean"][j]), float(state["running_var"][j])
+    sigma = math.sqrt(var + layer.epsilon)
+    return [(value - mu) / sigma for value in column], sigma, weights
+
+
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = γⱼ x̂ᵢⱼ + βⱼ, unit by unit (the test oracle). The running
+    statistics are read at predict and never updated: the reference is the
+    arithmetic of the output, which the suite compares alone."""
+    gamma, beta = params["gamma"], params["beta"]
+    a = np.empty(x.shape)
+    for j in range(layer.n_out):
+        x_hat, _, _ = reference_unit(layer, x, state, context, j)
+        for i in range(x.shape[0]):
+            a[i, j] = float(gamma[j]) * x_hat[i] + float(beta[j])
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """γ̄ⱼ = Σᵢ āᵢⱼ x̂ᵢⱼ, β̄ⱼ = Σᵢ āᵢⱼ, x̂̄ᵢⱼ = γⱼ āᵢⱼ, then unit by unit x̄
+    through the closed form's Jacobian in training (weighted by ω), x̂̄ / σ at
+    predict (the statistics constants)."""
+    gamma = params["gamma"]
+    gamma_bar, beta_bar = np.zeros(layer.n_out), np.zeros(layer.n_out)
+    x_bar = np.empty(x.shape)
+    for j in range(layer.n_out):
+        x_hat, sigma, weights = reference_unit(layer, x, state, context, j)
+        x_hat_bar = [0.0] * x.shape[0]
+        for i in range(x.shape[0]):
+            a_bar = float(out_bar[i, j])
+            gamma_bar[j] += a_bar * x_hat[i]
+            beta_bar[j] += a_bar
+            x_hat_bar[i] = float(gamma[j]) * a_bar
+        if context.training:
+            column = reference_input_error(x_hat_bar, x_hat, sigma, weights)
+        else:
+            column = [value / sigma for value in x_hat_bar]
+        for i in range(x.shape[0]):
+            x_bar[i, j] = column[i]
+    return x_bar, {"gamma": gamma_bar, "beta": beta_bar}
+
+
 class BatchNorm(Normalization):
     """a = γ ⊙ (x − μ_B)/√(σ²_B + ε) + β per unit, with the batch's statistics
     in training and the running ones (state ``running_mean``, ``running_var``,
@@ -149,6 +206,8 @@ class BatchNorm(Normalization):
     """
 
     name = "batch_norm"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
     axis = 0
 
     def __init__(self, n_units, momentum=0.1, epsilon=1e-5):

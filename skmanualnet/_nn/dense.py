@@ -18,6 +18,34 @@ from .._network import affine, bias_gradient, input_error, weight_gradient
 from .layer import Layer, Parameter
 
 
+def reference_forward(layer, x, params, state, context):
+    """zᵦⱼ = Σᵢ xᵦᵢ Wᵢⱼ + bⱼ, row by row and unit by unit (the test oracle)."""
+    W, b = params["W"], params["b"]
+    z = np.empty((x.shape[0], layer.n_out))
+    for row in range(x.shape[0]):
+        for j in range(layer.n_out):
+            total = float(b[j])
+            for i in range(layer.n_in):
+                total += float(x[row, i]) * float(W[i, j])
+            z[row, j] = total
+    return z
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """W̄ᵢⱼ = Σᵦ xᵦᵢ z̄ᵦⱼ, b̄ⱼ = Σᵦ z̄ᵦⱼ, x̄ᵦᵢ = Σⱼ Wᵢⱼ z̄ᵦⱼ, entry by entry."""
+    W = params["W"]
+    W_bar, b_bar = np.zeros(W.shape), np.zeros(layer.n_out)
+    x_bar = np.zeros(x.shape)
+    for row in range(x.shape[0]):
+        for j in range(layer.n_out):
+            z_bar = float(out_bar[row, j])
+            b_bar[j] += z_bar
+            for i in range(layer.n_in):
+                W_bar[i, j] += float(x[row, i]) * z_bar
+                x_bar[row, i] += float(W[i, j]) * z_bar
+    return x_bar, {"W": W_bar, "b": b_bar}
+
+
 class Dense(Layer):
     """z = aW + b, W ∈ R^{n_in × n_out} (scikit-learn's ``coefs_`` layout).
 
@@ -26,6 +54,8 @@ class Dense(Layer):
     """
 
     name = "dense"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_in, n_out, init="glorot_uniform", init_activation="relu"):
         self.n_in, self.n_out = int(n_in), int(n_out)

@@ -62,6 +62,39 @@ def dropout_error(a_bar, scaled_mask, out):
     return np.multiply(a_bar, scaled_mask, out=out)
 
 
+def reference_mask(layer, x, context):
+    """m / (1 − p) as nested lists: which units are kept (mᵢⱼ = 1) is read
+    off the layer's own draw (:func:`scaled_mask`, called once: the reference
+    checks the arithmetic, not the random numbers), the scale 1 / (1 − p) is
+    the reference's; 1 everywhere at predict and for p = 0."""
+    if not context.training or layer.rate == 0:
+        return [[1.0] * x.shape[1] for _ in range(x.shape[0])]
+    kept = scaled_mask(x, layer.rate, context) != 0
+    return [[float(m) / (1.0 - layer.rate) for m in row] for row in kept.tolist()]
+
+
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = mᵢⱼ xᵢⱼ / (1 − p), entry by entry (the test oracle); the context's
+    ``random_state`` must stand where the forward pass drew from."""
+    mask = reference_mask(layer, x, context)
+    a = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            a[i, j] = mask[i][j] * float(x[i, j])
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """x̄ᵢⱼ = mᵢⱼ āᵢⱼ / (1 − p), entry by entry, the mask drawn again from the
+    same ``random_state`` (no parameters)."""
+    mask = reference_mask(layer, x, context)
+    x_bar = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            x_bar[i, j] = mask[i][j] * float(out_bar[i, j])
+    return x_bar, {}
+
+
 class Dropout(Layer):
     """a = m ⊙ x / (1 − p) in training, a = x at predict (inverted dropout).
 
@@ -74,6 +107,8 @@ class Dropout(Layer):
     """
 
     name = "dropout"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_units, rate):
         self.n_in = self.n_out = int(n_units)

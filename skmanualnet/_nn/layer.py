@@ -66,6 +66,13 @@ class Layer:
 
     Subclasses define :meth:`forward` and :meth:`backward`, and where they have
     them :attr:`parameters`, :meth:`initialize` and :meth:`initial_state`.
+    Each also binds its module's loop-by-loop reference, two functions of the
+    layer written with explicit loops over rows and units (the derivation,
+    one scalar at a time), as the methods :meth:`reference_forward` and
+    :meth:`reference_backward`::
+
+        reference_forward = reference_forward      # in the class body
+        reference_backward = reference_backward
     """
 
     #: The layer's name in the registry and in traces.
@@ -98,6 +105,23 @@ class Layer:
         ``need_x_bar`` (the first layer's input is the data); writes
         ∂L/∂(each parameter) into ``grads``."""
         raise NotImplementedError
+
+    def reference_forward(self, x, params, state, context):
+        """out computed loop by loop: the layer's module-level
+        ``reference_forward(layer, x, params, state, context)``, bound as this
+        method; the test oracle of :meth:`forward`."""
+        raise NotImplementedError(
+            f"The layer {self.name!r} has no loop-by-loop reference_forward."
+        )
+
+    def reference_backward(self, out_bar, x, params, state, context):
+        """(x̄, {parameter name: its gradient}) computed loop by loop from
+        ``out_bar`` = ∂L/∂out at input ``x``: the layer's module-level
+        ``reference_backward``, bound as this method; the test oracle of
+        :meth:`backward`."""
+        raise NotImplementedError(
+            f"The layer {self.name!r} has no loop-by-loop reference_backward."
+        )
 
     def onnx(self, graph, x, params, state):
         """The name of the layer's output at predict, its nodes added to

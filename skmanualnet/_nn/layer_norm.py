@@ -16,9 +16,57 @@ normalisation's closed form with the axes swapped, row by row,
 ``axis=1``; the graph it collapses is batch normalisation's, transposed).
 """
 
+import math
 import numbers
 
-from .normalization import Normalization, mean, variance
+import numpy as np
+
+from .normalization import (
+    Normalization,
+    mean,
+    reference_input_error,
+    reference_statistics,
+    variance,
+)
+
+
+def reference_row(layer, x, i):
+    """(x̂ of row i, σ, ω), loop by loop: μ, σ² over the row's n units
+    (ω = 1/n each), in training and at predict alike."""
+    row = [float(value) for value in x[i]]
+    weights = [1.0 / len(row)] * len(row)
+    mu, var = reference_statistics(row, weights)
+    sigma = math.sqrt(var + layer.epsilon)
+    return [(value - mu) / sigma for value in row], sigma, weights
+
+
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = γⱼ x̂ᵢⱼ + βⱼ, row by row (the test oracle)."""
+    gamma, beta = params["gamma"], params["beta"]
+    a = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        x_hat, _, _ = reference_row(layer, x, i)
+        for j in range(layer.n_out):
+            a[i, j] = float(gamma[j]) * x_hat[j] + float(beta[j])
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """γ̄ⱼ = Σᵢ āᵢⱼ x̂ᵢⱼ, β̄ⱼ = Σᵢ āᵢⱼ, x̂̄ᵢⱼ = γⱼ āᵢⱼ, then row by row x̄
+    through the closed form's Jacobian along the units."""
+    gamma = params["gamma"]
+    gamma_bar, beta_bar = np.zeros(layer.n_out), np.zeros(layer.n_out)
+    x_bar = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        x_hat, sigma, weights = reference_row(layer, x, i)
+        x_hat_bar = [0.0] * layer.n_out
+        for j in range(layer.n_out):
+            a_bar = float(out_bar[i, j])
+            gamma_bar[j] += a_bar * x_hat[j]
+            beta_bar[j] += a_bar
+            x_hat_bar[j] = float(gamma[j]) * a_bar
+        x_bar[i] = reference_input_error(x_hat_bar, x_hat, sigma, weights)
+    return x_bar, {"gamma": gamma_bar, "beta": beta_bar}
 
 
 class LayerNorm(Normalization):
@@ -29,6 +77,8 @@ class LayerNorm(Normalization):
     """
 
     name = "layer_norm"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
     axis = 1
     min_units = 2
 

@@ -87,6 +87,31 @@ def normalized_input_error(x_hat_bar, x_hat, sigma, axis):
     return x_bar
 
 
+def reference_statistics(values, weights):
+    """(μ, σ²) = (Σₖ ωₖ xₖ, Σₖ ωₖ (xₖ − μ)²) of one slice, term by term
+    (ωₖ = 1/n: the plain mean and biased variance)."""
+    mu = 0.0
+    for value, weight in zip(values, weights, strict=True):
+        mu += weight * value
+    var = 0.0
+    for value, weight in zip(values, weights, strict=True):
+        var += weight * (value - mu) ** 2
+    return mu, var
+
+
+def reference_input_error(x_hat_bar, x_hat, sigma, weights):
+    """x̄ᵢ = Σₖ x̂̄ₖ ∂x̂ₖ/∂xᵢ, ∂x̂ₖ/∂xᵢ = (δₖᵢ − ωᵢ − ωᵢ x̂ᵢ x̂ₖ) / σ, over one
+    slice: the closed form's Jacobian as a double loop (∂μ/∂xᵢ = ωᵢ,
+    ∂σ/∂xᵢ = ωᵢ x̂ᵢ; ωᵢ = 1/n unweighted)."""
+    n = len(x_hat)
+    x_bar = [0.0] * n
+    for i in range(n):
+        for k in range(n):
+            jacobian = (i == k) - weights[i] - weights[i] * x_hat[i] * x_hat[k]
+            x_bar[i] += x_hat_bar[k] * jacobian / sigma
+    return x_bar
+
+
 class Normalization(Layer):
     """x̂ along :attr:`axis`, then a = γ ⊙ x̂ + β: what the two layers share.
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from .._network import activation_derivative
 from .._onnx_activations import activation_nodes
+from .._reference import unit_activation
 from .layer import Layer, Parameter
 
 
@@ -47,6 +48,32 @@ def alpha_gradient(a_bar, z, phi_z, out):
     return np.einsum("ij,ij->j", a_bar, phi_z - z, out=out)
 
 
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = zᵢⱼ + αⱼ (φ(zᵢⱼ) − zᵢⱼ), unit by unit (the test oracle)."""
+    phi, _ = unit_activation(layer.activation)
+    alpha = params["alpha"]
+    a = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            z = float(x[i, j])
+            a[i, j] = z + float(alpha[j]) * (phi(z) - z)
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """z̄ᵢⱼ = āᵢⱼ (1 + αⱼ (φ′(zᵢⱼ) − 1)) and ᾱⱼ = Σᵢ āᵢⱼ (φ(zᵢⱼ) − zᵢⱼ),
+    entry by entry, φ′ taken from z."""
+    phi, phi_prime = unit_activation(layer.activation)
+    alpha = params["alpha"]
+    x_bar, alpha_bar = np.empty(x.shape), np.zeros(x.shape[1])
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            z, a_bar = float(x[i, j]), float(out_bar[i, j])
+            x_bar[i, j] = a_bar * (1.0 + float(alpha[j]) * (phi_prime(z) - 1.0))
+            alpha_bar[j] += a_bar * (phi(z) - z)
+    return x_bar, {"alpha": alpha_bar}
+
+
 class ParametricActivation(Layer):
     """a = z + α ⊙ (φ(z) − z), one trainable αⱼ per unit (init 1, decay 0).
 
@@ -59,6 +86,8 @@ class ParametricActivation(Layer):
     """
 
     name = "parametric_activation"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_units, activation):
         self.n_in = self.n_out = int(n_units)

@@ -21,6 +21,8 @@ Babenko, "On Embeddings for Numerical Features in Tabular Deep Learning"
 (2022); pytabkit's RealMLP embeds its numbers so.
 """
 
+import math
+
 import numpy as np
 
 from .._init import glorot_uniform
@@ -106,6 +108,60 @@ def periodic_input_error(phase_bar, w):
     return x_bar
 
 
+def reference_phases(layer, x, params, row, j):
+    """θ_jf = 2π w_jf x_j + b_jf for one row and feature, frequency by
+    frequency."""
+    w, b = params["w"], params["b"]
+    return [
+        TWO_PI * float(w[j, f]) * float(x[row, j]) + float(b[j, f])
+        for f in range(layer.n_frequencies)
+    ]
+
+
+def reference_forward(layer, x, params, state, context):
+    """e_jm = Σ_f cos(θ_jf) V_jfm + c_jm, row by row, feature by feature,
+    frequency by frequency, laid out feature by feature (the test oracle)."""
+    k, V, c = layer.n_frequencies, params["V"], params["c"]
+    out = np.empty((x.shape[0], layer.n_out))
+    for row in range(x.shape[0]):
+        for j in range(layer.n_features):
+            u = [
+                math.cos(phase) for phase in reference_phases(layer, x, params, row, j)
+            ]
+            for m in range(k):
+                e = float(c[j, m])
+                for f in range(k):
+                    e += u[f] * float(V[j, f, m])
+                out[row, j * k + m] = e
+    return out
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """V̄_jfm = Σ_rows u_jf ē_jm, c̄_jm = Σ_rows ē_jm, ū_jf = Σ_m ē_jm V_jfm,
+    θ̄_jf = −sin(θ_jf) ū_jf, then w̄_jf = 2π Σ_rows θ̄_jf x_j,
+    b̄_jf = Σ_rows θ̄_jf and x̄_j = 2π Σ_f θ̄_jf w_jf, scalar by scalar."""
+    d, k = layer.n_features, layer.n_frequencies
+    w, V = params["w"], params["V"]
+    grads = {name: np.zeros(params[name].shape) for name in ("w", "b", "V", "c")}
+    x_bar = np.zeros(x.shape)
+    for row in range(x.shape[0]):
+        for j in range(d):
+            phases = reference_phases(layer, x, params, row, j)
+            e_bar = [float(out_bar[row, j * k + m]) for m in range(k)]
+            for f in range(k):
+                u, u_bar = math.cos(phases[f]), 0.0
+                for m in range(k):
+                    grads["V"][j, f, m] += u * e_bar[m]
+                    u_bar += e_bar[m] * float(V[j, f, m])
+                phase_bar = -math.sin(phases[f]) * u_bar
+                grads["w"][j, f] += TWO_PI * phase_bar * float(x[row, j])
+                grads["b"][j, f] += phase_bar
+                x_bar[row, j] += TWO_PI * phase_bar * float(w[j, f])
+            for m in range(k):
+                grads["c"][j, m] += e_bar[m]
+    return x_bar, grads
+
+
 def _check_count(name, value):
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
         raise ValueError(
@@ -125,6 +181,8 @@ class PeriodicEmbedding(Layer):
     """
 
     name = "periodic_embedding"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_features, n_frequencies, sigma=1.0):
         self.n_features = _check_count("n_features", n_features)

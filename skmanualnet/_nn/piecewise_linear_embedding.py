@@ -25,6 +25,8 @@ weights that never learn). Gorishniy, Rubachev and Babenko, "On Embeddings
 for Numerical Features in Tabular Deep Learning" (2022).
 """
 
+import math
+
 import numpy as np
 
 from .layer import Layer
@@ -167,6 +169,51 @@ def bin_input_error(r_bar, width):
     return r_bar.sum(axis=2)
 
 
+def reference_edges(state):
+    """b_0 < … < b_T of each feature: its row of the state's edges, the NaN
+    padding skipped."""
+    return [[float(v) for v in row if not math.isnan(v)] for row in state["edges"]]
+
+
+def reference_bin(r, t, n_bins):
+    """(e_t, ∂e_t/∂r_t) of bin t of T: clip(r_t, 0, 1), open below bin 1 and
+    above bin T; the slope 1 on the half-open linear part lo ≤ r_t < hi."""
+    lo = -math.inf if t == 1 else 0.0
+    hi = math.inf if t == n_bins else 1.0
+    return min(max(r, lo), hi), (1.0 if lo <= r < hi else 0.0)
+
+
+def reference_forward(layer, x, params, state, context):
+    """e_t = clip((x − b_{t−1}) / (b_t − b_{t−1})), row by row, feature by
+    feature, bin by bin (the test oracle)."""
+    out = np.empty((x.shape[0], layer.n_out))
+    for row in range(x.shape[0]):
+        column = 0
+        for j, b in enumerate(reference_edges(state)):
+            for t in range(1, len(b)):
+                r = (float(x[row, j]) - b[t - 1]) / (b[t] - b[t - 1])
+                out[row, column] = reference_bin(r, t, len(b) - 1)[0]
+                column += 1
+    return out
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """x̄ = Σ_t ē_t [r_t in bin t's linear part] / (b_t − b_{t−1}), row by
+    row, feature by feature, bin by bin (no parameters)."""
+    x_bar = np.zeros(x.shape)
+    for row in range(x.shape[0]):
+        column = 0
+        for j, b in enumerate(reference_edges(state)):
+            for t in range(1, len(b)):
+                width = b[t] - b[t - 1]
+                _, slope = reference_bin(
+                    (float(x[row, j]) - b[t - 1]) / width, t, len(b) - 1
+                )
+                x_bar[row, j] += float(out_bar[row, column]) * slope / width
+                column += 1
+    return x_bar, {}
+
+
 def _first_unsorted_feature(edges):
     """The first feature whose edges do not strictly increase, or None."""
     steps = np.diff(edges, axis=1)
@@ -183,6 +230,8 @@ class PiecewiseLinearEmbedding(Layer):
     """
 
     name = "piecewise_linear_embedding"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, edges):
         if len(edges) == 0:

@@ -30,6 +30,27 @@ def scale_error(a_bar, s, out):
     return np.multiply(a_bar, s, out=out)
 
 
+def reference_forward(layer, x, params, state, context):
+    """aᵢⱼ = sⱼ xᵢⱼ, row by row and feature by feature (the test oracle)."""
+    s = params["s"]
+    a = np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(layer.n_in):
+            a[i, j] = float(s[j]) * float(x[i, j])
+    return a
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """s̄ⱼ = Σᵢ xᵢⱼ āᵢⱼ and x̄ᵢⱼ = sⱼ āᵢⱼ, entry by entry."""
+    s = params["s"]
+    s_bar, x_bar = np.zeros(layer.n_in), np.empty(x.shape)
+    for i in range(x.shape[0]):
+        for j in range(layer.n_in):
+            s_bar[j] += float(x[i, j]) * float(out_bar[i, j])
+            x_bar[i, j] = float(s[j]) * float(out_bar[i, j])
+    return x_bar, {"s": s_bar}
+
+
 class Scale(Layer):
     """a = s ⊙ x, one trainable scale sⱼ per feature (init 1, decay 0).
 
@@ -40,6 +61,8 @@ class Scale(Layer):
     """
 
     name = "scale"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_units):
         self.n_in = self.n_out = int(n_units)

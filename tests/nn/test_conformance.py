@@ -119,6 +119,55 @@ def test_forward_leaves_its_input_unchanged(name):
         np.testing.assert_array_equal(x, before)
 
 
+def _reference_contexts(x):
+    """name → a function giving a fresh context (the same draws at each call):
+    training, training with row weights ω = s / Σs, and predict."""
+    s = np.random.RandomState(3).uniform(0.5, 2.0, (x.shape[0], 1))
+    return {
+        "training": lambda: _training(x),
+        "weighted": lambda: Context(
+            training=True,
+            random_state=np.random.RandomState(7),
+            row_weights=s / s.sum(),
+            row_keys=_training(x).row_keys,
+        ),
+        "predict": lambda: Context(training=False),
+    }
+
+
+@pytest.mark.parametrize("context_name", ["training", "weighted", "predict"])
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_forward_and_backward_equal_the_loop_by_loop_reference(name, context_name):
+    """out, x̄ and every parameter's gradient equal the layer's
+    reference_forward / reference_backward (loops over rows and units) to
+    rtol 1e-12 in float64; at predict with a fitted state (running
+    statistics), in training with the same seed for the noise (dropout's
+    mask), also with row weights (batch normalisation's weighted statistics)."""
+    layer, x, layout, theta, rng = _setup(name)
+    context = _reference_contexts(x)[context_name]
+    fitted = _fitted_state(layer, x, theta, layout)
+    params = layout.unpack_layers(theta)[0]
+
+    def state():
+        return {key: value.copy() for key, value in fitted.items()}
+
+    out, cache = layer.forward(x.copy(), params, state(), context())
+    G = rng.standard_normal(out.shape)
+    grad = np.zeros_like(theta)
+    grads = layout.unpack_layers(grad)[0]
+    x_bar = layer.backward(G.copy(), cache, params, grads)
+
+    expected_out = layer.reference_forward(x.copy(), params, state(), context())
+    expected_x_bar, expected_grads = layer.reference_backward(
+        G.copy(), x.copy(), params, state(), context()
+    )
+    np.testing.assert_allclose(out, expected_out, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(x_bar, expected_x_bar, rtol=1e-12, atol=0)
+    assert set(expected_grads) == {p.name for p in layer.parameters}
+    for key, expected in expected_grads.items():
+        np.testing.assert_allclose(grads[key], expected, rtol=1e-12, atol=0)
+
+
 def _fitted_state(layer, x, theta, layout):
     """The layer's state after one training pass (running statistics that are
     not their initial values)."""
