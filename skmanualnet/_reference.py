@@ -89,23 +89,11 @@ def _phi_prime(activation, z):
 
 
 #: The activations that :func:`_phi` and :func:`_phi_prime` spell out.
-UNIT_ACTIVATIONS = frozenset(
-    ("identity", "relu", "leaky_relu", "elu", "softplus", "gelu", "silu")
-    + ("mish", "tanh", "logistic")
-)
-
-
 def unit_activation(activation):
     """(φ, φ′): one unit's activation and its derivative, scalar functions of
     z, for a built-in :class:`~skmanualnet._activations.Activation` (a custom
     one has no scalar form here: a ValueError)."""
-    name = activation.name
-    if name not in UNIT_ACTIVATIONS:
-        raise ValueError(
-            f"The loop-by-loop reference knows the built-in activations "
-            f"{sorted(UNIT_ACTIVATIONS)}, not {name!r}."
-        )
-    return (lambda z: _phi(name, z)), (lambda z: _phi_prime(name, z))
+    return _one_unit(activation.name)
 
 
 def _output(out_activation, z):

@@ -16,6 +16,8 @@ being a label rather than a number, has no derivative::
     Ē_j[c] = Σ_{i : c_ij = c} ē_ij           x̄_numbers = ā_numbers,   x̄_codes = 0
 """
 
+import math
+
 import numpy as np
 
 from .layer import Layer, Parameter
@@ -41,6 +43,49 @@ def scatter_add(e_bar, codes, out):
     return out
 
 
+def reference_code(value, n_categories):
+    """c = the value when a whole number in [0, n), else n (unknown)."""
+    known = math.isfinite(value) and 0 <= value < n_categories
+    return int(value) if known and value == math.floor(value) else n_categories
+
+
+def reference_forward(layer, x, params, state, context):
+    """out = [x_numbers, E_1[c_1], …], row by row, column by column, entry by
+    entry of each looked-up row (the test oracle)."""
+    k, n_numbers = layer.dimension, len(layer.numbers)
+    out = np.empty((x.shape[0], layer.n_out))
+    for i in range(x.shape[0]):
+        for position, column in enumerate(layer.numbers):
+            out[i, position] = float(x[i, column])
+        for j, (column, n) in enumerate(
+            zip(layer.columns, layer.n_categories, strict=True)
+        ):
+            c = reference_code(float(x[i, column]), n)
+            for m in range(k):
+                out[i, n_numbers + j * k + m] = float(params[f"E{j}"][c, m])
+    return out
+
+
+def reference_backward(layer, out_bar, x, params, state, context):
+    """Ē_j[c] = Σ_{i : c_ij = c} ē_ij, x̄_numbers = ā_numbers, x̄_codes = 0,
+    row by row, entry by entry."""
+    k, n_numbers = layer.dimension, len(layer.numbers)
+    grads = {
+        f"E{j}": np.zeros(params[f"E{j}"].shape) for j in range(len(layer.columns))
+    }
+    x_bar = np.zeros(x.shape)
+    for i in range(x.shape[0]):
+        for position, column in enumerate(layer.numbers):
+            x_bar[i, column] = float(out_bar[i, position])
+        for j, (column, n) in enumerate(
+            zip(layer.columns, layer.n_categories, strict=True)
+        ):
+            c = reference_code(float(x[i, column]), n)
+            for m in range(k):
+                grads[f"E{j}"][c, m] += float(out_bar[i, n_numbers + j * k + m])
+    return x_bar, grads
+
+
 class CategoryEmbedding(Layer):
     """Category codes in ``columns`` of a ``n_features``-wide input to learned
     vectors of ``dimension`` numbers each, numbers passed on, in that order.
@@ -53,6 +98,8 @@ class CategoryEmbedding(Layer):
     """
 
     name = "category_embedding"
+    reference_forward = reference_forward
+    reference_backward = reference_backward
 
     def __init__(self, n_features, columns, n_categories, dimension):
         columns, n_categories = list(columns), list(n_categories)
