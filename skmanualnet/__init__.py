@@ -8,6 +8,7 @@ from ._divergence import DivergenceError
 from ._gradcheck import check_gradients
 from ._onnx import register_onnx_converter, to_onnx
 from ._regressor import ManualMLPRegressor
+from ._tabular.robust_scale import RobustScaleSmoothClip
 from ._trace import BackpropTrace, trace_step
 from ._trace_layers import LayerTrace
 
@@ -20,6 +21,7 @@ __all__ = [
     "LayerTrace",
     "ManualMLPClassifier",
     "ManualMLPRegressor",
+    "RobustScaleSmoothClip",
     "TrainingCurveDisplay",
     "check_gradients",
     "config_context",
