@@ -263,9 +263,9 @@ def test_bench_tabular_skips_realmlp_when_pytabkit_is_missing(tmp_path):
     """--with-realmlp without pytabkit: a message, and the other models' tables."""
     (tmp_path / "pytabkit.py").write_text("raise ImportError('hidden by the test')\n")
     stdout = run_script(
-        "bench_tabular.py", "--quick", "--with-realmlp", "--tables", "digits",
+        "bench_tabular.py", "--quick", "--with-realmlp", "--tables", "diabetes",
         env={"PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
     )  # fmt: skip
     assert "RealMLP-TD skipped: pytabkit" in stdout
-    header, rows = tabular_tables(stdout, "classification error (test split)")
-    assert "RealMLP-TD" not in header and list(rows) == ["digits"]
+    header, rows = tabular_tables(stdout, "nRMSE (test split)")
+    assert "RealMLP-TD" not in header and list(rows) == ["diabetes"]
