@@ -25,12 +25,19 @@ OPENBLAS_L2_SIZE (``native_blas.py``) and prints the BLAS. Run::
     python benchmarks/bench_tabular.py --split val         # validation errors
     python benchmarks/bench_tabular.py --quick             # smoke test, seconds
 
-Sample output (2-core AMD EPYC VM, 2026-12-07; benchmarks/README.md has the
-per-table errors and the full run)::
+Sample output (2-core AMD EPYC VM, 2026-12-07, ``--threads 1 --max-rows
+5000``: 20 tables, 3 000 training rows at most, 3 seeds; benchmarks/README.md
+has the per-table errors and the machine)::
 
-    summary (test split): error ÷ best per table, geometric mean over tables
-    task  model          tables  err÷best  rank  ll÷best  beats-sk   fit s  pred s  MiB
-    SAMPLE
+    task  model         tables err÷best  rank  ll÷best beats-sk   fit s  pred s    MiB
+    class ManualMLP         12    1.079  2.42    1.143      42%    13.5    0.22    8.6
+    class sklearn-MLP       12    1.067  2.42    1.077        -    25.5    0.16    8.6
+    class HGB               12    1.108  3.33    1.182      25%     6.3    0.32   11.3
+    class recipe            12    1.034  1.83    1.053      67%    12.6    0.28   16.6
+    regre ManualMLP          8    1.072  3.62        -      12%     4.1    0.12    1.4
+    regre sklearn-MLP        8    1.062  2.62        -        -    19.5    0.12    1.3
+    regre HGB                8    1.017  2.00        -      75%     3.2    0.22    2.2
+    regre recipe             8    1.044  1.75        -      75%    25.3    0.20    5.8
 """
 
 # ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
