@@ -10,7 +10,13 @@ when a graph is built.
 import numpy as np
 
 from ._activation_param import custom_activations, resolve_activations
+from ._lazy_import import import_optional
 from ._onnx_activations import HIDDEN_NODES
+
+
+def _data_types():
+    """skl2onnx's module of tensor types."""
+    return import_optional("skl2onnx.common.data_types")
 
 
 class GraphBuilder:
@@ -20,8 +26,8 @@ class GraphBuilder:
     """
 
     def __init__(self, scope, container, input_variable):
-        from skl2onnx.common.data_types import DoubleTensorType
-        from skl2onnx.proto import onnx_proto
+        DoubleTensorType = _data_types().DoubleTensorType
+        onnx_proto = import_optional("skl2onnx.proto").onnx_proto
 
         self.scope, self.container = scope, container
         self.tensor = onnx_proto.TensorProto
@@ -56,7 +62,7 @@ class GraphBuilder:
 def forward_logits(graph, model, input_variable):
     """zᴸ: the hidden layers aˡ = φ(aˡ⁻¹Wˡ + bˡ) and the last affine layer, as
     nodes from the input (cast to the graph's float type); returns its name."""
-    from skl2onnx.common.data_types import guess_proto_type
+    guess_proto_type = _data_types().guess_proto_type
 
     a = input_variable.full_name
     if guess_proto_type(input_variable.type) != graph.proto:  # int64 or bool input
@@ -93,35 +99,25 @@ def hidden_activation_names(model):
 def float_tensor_type(input_variable):
     """skl2onnx's tensor type of the graph's outputs: double for double input,
     else float."""
-    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
-
-    if isinstance(input_variable.type, DoubleTensorType):
-        return DoubleTensorType
-    return FloatTensorType
+    types = _data_types()
+    if isinstance(input_variable.type, types.DoubleTensorType):
+        return types.DoubleTensorType
+    return types.FloatTensorType
 
 
 def check_one_numeric_input(operator, output_count):
     """The operator has one numeric input and ``output_count`` outputs."""
-    from skl2onnx.common.data_types import (
-        BooleanTensorType,
-        DoubleTensorType,
-        FloatTensorType,
-        Int64TensorType,
-    )
-    from skl2onnx.common.utils import (
-        check_input_and_output_numbers,
-        check_input_and_output_types,
-    )
+    types, utils = _data_types(), import_optional("skl2onnx.common.utils")
 
-    check_input_and_output_numbers(
+    utils.check_input_and_output_numbers(
         operator, input_count_range=1, output_count_range=output_count
     )
-    check_input_and_output_types(
+    utils.check_input_and_output_types(
         operator,
         good_input_types=[
-            FloatTensorType,
-            DoubleTensorType,
-            Int64TensorType,
-            BooleanTensorType,
+            types.FloatTensorType,
+            types.DoubleTensorType,
+            types.Int64TensorType,
+            types.BooleanTensorType,
         ],
     )
