@@ -36,21 +36,12 @@ def import_optional(name):
         Whatever the import raised (ImportError, KeyboardInterrupt, ...),
         unchanged.
     """
-    module = sys.modules.get(name)
-    if module is not None and not _initializing(module):
-        return module
-    before = set(sys.modules)
+    before = set(sys.modules)  # µs: no cost beside the calls that need the module
     try:
         return importlib.import_module(name)
     except BaseException:
         _forget_modules_since(before)
         raise
-
-
-def _initializing(module):
-    """True while another thread is still executing ``module``'s code."""
-    spec = getattr(module, "__spec__", None)
-    return bool(getattr(spec, "_initializing", False))
 
 
 def _forget_modules_since(before):
