@@ -13,6 +13,7 @@ The setting ``accelerate`` (:func:`skmanualnet.set_config`) decides.
 import importlib.util
 
 from ._config import get_config
+from ._lazy_import import import_optional
 
 #: What ``accelerate="auto"`` weighs, as measured on the benchmark machine
 #: (``benchmarks/README.md``): loading numba and the cached kernels in a fresh
@@ -66,7 +67,7 @@ def batch_training(network, optimizer, n_samples, settings):
     ):
         return ReferenceTraining(network, optimizer)
     try:
-        fast = importlib.import_module(f"{__package__}._fast")
+        fast = import_optional(f"{__package__}._fast")
     except ImportError as error:
         if setting is True:
             raise ImportError(

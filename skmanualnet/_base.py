@@ -300,9 +300,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
             warn_if_blown_up(
                 self.loss_,
                 problem.network.head.prior_loss(data[1], data[2]),
-                problem.network.head.trivial_predictor,
+                self._trivial_predictor(problem.network.head),
                 optimizer.learning_rate_init,
             )
+
+    def _trivial_predictor(self, head):
+        """What the predictor whose loss the blow-up warning names predicts."""
+        return head.trivial_predictor
 
     def _optimizer_for(self, problem):
         """The fitted optimizer when its settings are unchanged, else a new one

@@ -22,6 +22,8 @@ import threading
 from contextlib import contextmanager, nullcontext
 from itertools import pairwise
 
+from ._lazy_import import import_optional
+
 #: Multiply-adds of a layer's product with one batch, B · n_in · n_out, below
 #: which a network's epochs run on one BLAS thread ...
 SMALL_PRODUCT = 2**21
@@ -34,9 +36,7 @@ SINGLE_THREADED_PRODUCT = 2**18
 @functools.cache
 def _controller():
     """threadpoolctl's view of the loaded BLAS libraries (found once: 5 ms)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
+    return import_optional("threadpoolctl").ThreadpoolController()
 
 
 class _SharedLimit:

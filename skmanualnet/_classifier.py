@@ -228,6 +228,12 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         """Softmax for K ≥ 3 exclusive classes, else one sigmoid per output."""
         return HEADS["softmax" if binarizer.y_type_ == "multiclass" else "logistic"]
 
+    def _trivial_predictor(self, head):
+        """The class shares; for one-class y, the one class."""
+        if len(self.classes_) == 1:
+            return "the one class"
+        return super()._trivial_predictor(head)
+
     def _set_targets(self, binarizer):
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_

@@ -11,6 +11,8 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._lazy_import import import_optional
+
 
 def _curve(values, name, length=None):
     """``values`` as a 1-d float array (None stays None), checked."""
@@ -142,7 +144,7 @@ class TrainingCurveDisplay:
         """
         loss, validation_loss, scores = self._checked_curves()
         try:
-            import matplotlib.pyplot as plt
+            plt = import_optional("matplotlib.pyplot")
         except ImportError as error:
             raise ImportError(
                 "TrainingCurveDisplay.plot needs matplotlib: pip install matplotlib"

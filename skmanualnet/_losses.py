@@ -175,14 +175,15 @@ def pinball_z_bar(y, T, w, q, out):
 def prior_cross_entropy(T, sample_weight):
     """L₀ = −Σₖ pₖ log pₖ: the loss of always predicting the class shares p."""
     p = np.average(T, axis=0, weights=sample_weight)
-    return float(-xlogy(p, p).sum())
+    return float(-xlogy(p, p).sum()) + 0.0  # + 0.0: one class's −0 becomes 0
 
 
 def prior_binary_cross_entropy(T, sample_weight):
     """L₀ = −Σₖ [pₖ log pₖ + (1 − pₖ) log(1 − pₖ)]: the binary entropy of each
     output's share of positives, summed over the outputs."""
     p = np.average(T, axis=0, weights=sample_weight)
-    return float(-(xlogy(p, p) + xlogy(1 - p, 1 - p)).sum())
+    # + 0.0: the −0 of labels that are always or never set becomes 0
+    return float(-(xlogy(p, p) + xlogy(1 - p, 1 - p)).sum()) + 0.0
 
 
 def prior_squared_error(T, sample_weight):

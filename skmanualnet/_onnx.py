@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ._classifier import ManualMLPClassifier
+from ._lazy_import import import_optional
 from ._onnx_classifier import (
     CLASSIFIER_OPTIONS,
     classifier_output_shapes,
@@ -68,7 +69,7 @@ _registered = set()
 def import_skl2onnx():
     """skl2onnx, or an ImportError that says which extra installs it."""
     try:
-        import skl2onnx
+        skl2onnx = import_optional("skl2onnx")
     except ImportError as error:
         raise ImportError(
             "ONNX export needs skl2onnx (and onnxruntime to run the result): "

@@ -15,6 +15,7 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._lazy_import import import_optional
 from ._onnx_graph import (
     GraphBuilder,
     check_one_numeric_input,
@@ -76,7 +77,7 @@ def _is_multilabel(model):
 
 def classifier_output_shapes(operator):
     """Types and shapes of the two outputs: label and probabilities."""
-    from skl2onnx.common.data_types import Int64TensorType, StringTensorType
+    types = import_optional("skl2onnx.common.data_types")
 
     check_one_numeric_input(operator, output_count=2)
     model = operator.raw_operator
@@ -89,10 +90,11 @@ def classifier_output_shapes(operator):
                 "A multilabel ManualMLPClassifier exports without ZipMap only: "
                 'pass options={"zipmap": False} (skmanualnet\'s to_onnx does).'
             )
-        label_type = Int64TensorType(shape=[n_rows, model.n_outputs_])
+        label_type = types.Int64TensorType(shape=[n_rows, model.n_outputs_])
     else:
         _, kind = onnx_classes(operator.scope_inst, model)
-        tensor_type = Int64TensorType if kind == "int64" else StringTensorType
+        int64 = kind == "int64"
+        tensor_type = types.Int64TensorType if int64 else types.StringTensorType
         label_type = tensor_type(shape=[n_rows])
     operator.outputs[0].set_type(label_type)
     proba_type = float_tensor_type(operator.inputs[0])
@@ -137,7 +139,7 @@ def _flat(graph):
 def _one_class_outputs(graph, z, proba_name):
     """One-class y: probabilities of ones, shaped as z (N, 1); returns the
     class index 0 for every row, shape (N,)."""
-    from onnx.helper import make_tensor
+    make_tensor = import_optional("onnx.helper").make_tensor
 
     shape = graph.node("Shape", z, "shape")
     one = make_tensor("one", graph.proto, [1], [1])

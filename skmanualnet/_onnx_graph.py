@@ -14,7 +14,18 @@ import numpy as np
 
 from ._activation_param import custom_activations, resolve_activations
 from ._base import fitted_sequence
+from ._lazy_import import import_optional
 from ._onnx_activations import HIDDEN_NODES
+
+
+def _data_types():
+    """skl2onnx's module of tensor types."""
+    return import_optional("skl2onnx.common.data_types")
+
+
+def _onnx_helper():
+    """onnx's graph-making helpers."""
+    return import_optional("onnx.helper")
 
 
 class GraphBuilder:
@@ -25,7 +36,7 @@ class GraphBuilder:
     """
 
     def __init__(self, scope, container, input_variable):
-        from skl2onnx.common.data_types import DoubleTensorType
+        DoubleTensorType = _data_types().DoubleTensorType
 
         double = isinstance(input_variable.type, DoubleTensorType)
         self._start(scope, container, np.float64 if double else np.float32)
@@ -40,7 +51,7 @@ class GraphBuilder:
         return graph
 
     def _start(self, scope, container, dtype):
-        from onnx import TensorProto
+        TensorProto = import_optional("onnx").TensorProto
 
         self.scope, self.container = scope, container
         self.tensor = TensorProto
@@ -94,7 +105,7 @@ class GraphBuilder:
     def model(self, x, output, n_features):
         """The ModelProto of a :meth:`standalone` graph: input ``x`` of
         (N, n_features), output ``output`` (an Identity when it is x itself)."""
-        from onnx import helper
+        helper = _onnx_helper()
 
         if output == x:
             output = self.node("Identity", x, "out")
@@ -127,12 +138,12 @@ class NodeList:
     get_unique_operator_name = get_unique_variable_name
 
     def add_initializer(self, name, onnx_type, shape, values):
-        from onnx import helper
+        helper = _onnx_helper()
 
         self.initializers.append(helper.make_tensor(name, onnx_type, shape, values))
 
     def add_node(self, op_type, inputs, output, name=None, **attrs):
-        from onnx import helper
+        helper = _onnx_helper()
 
         inputs = [inputs] if isinstance(inputs, str) else list(inputs)
         self.nodes.append(helper.make_node(op_type, inputs, [output], name, **attrs))
@@ -141,7 +152,7 @@ class NodeList:
 def forward_logits(graph, model, input_variable):
     """zᴸ: the network's nodes from the input (cast to the graph's float
     type); returns its name."""
-    from skl2onnx.common.data_types import guess_proto_type
+    guess_proto_type = _data_types().guess_proto_type
 
     a = input_variable.full_name
     if guess_proto_type(input_variable.type) != graph.proto:  # int64 or bool input
@@ -195,35 +206,25 @@ def check_builtin_activations(model):
 def float_tensor_type(input_variable):
     """skl2onnx's tensor type of the graph's outputs: double for double input,
     else float."""
-    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
-
-    if isinstance(input_variable.type, DoubleTensorType):
-        return DoubleTensorType
-    return FloatTensorType
+    types = _data_types()
+    if isinstance(input_variable.type, types.DoubleTensorType):
+        return types.DoubleTensorType
+    return types.FloatTensorType
 
 
 def check_one_numeric_input(operator, output_count):
     """The operator has one numeric input and ``output_count`` outputs."""
-    from skl2onnx.common.data_types import (
-        BooleanTensorType,
-        DoubleTensorType,
-        FloatTensorType,
-        Int64TensorType,
-    )
-    from skl2onnx.common.utils import (
-        check_input_and_output_numbers,
-        check_input_and_output_types,
-    )
+    types, utils = _data_types(), import_optional("skl2onnx.common.utils")
 
-    check_input_and_output_numbers(
+    utils.check_input_and_output_numbers(
         operator, input_count_range=1, output_count_range=output_count
     )
-    check_input_and_output_types(
+    utils.check_input_and_output_types(
         operator,
         good_input_types=[
-            FloatTensorType,
-            DoubleTensorType,
-            Int64TensorType,
-            BooleanTensorType,
+            types.FloatTensorType,
+            types.DoubleTensorType,
+            types.Int64TensorType,
+            types.BooleanTensorType,
         ],
     )

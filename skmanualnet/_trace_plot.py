@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._lazy_import import import_optional
 from ._trace_format import at_layer, sup
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -187,7 +188,7 @@ def _draw_edges(ax, edges, where, color, precision):
 
 
 def _draw_nodes(ax, nodes, where, precision):
-    from matplotlib.patches import Circle
+    Circle = import_optional("matplotlib.patches").Circle
 
     for node in nodes:
         x, y = where[(node.column, node.row)]
@@ -201,9 +202,9 @@ def _draw_nodes(ax, nodes, where, precision):
 
 def plot_trace(trace, sample=0, *, ax=None, precision=2):
     """Draw :func:`sample_graph` of ``trace`` for one sample; return the Figure."""
-    import matplotlib.pyplot as plt
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
+    plt = import_optional("matplotlib.pyplot")
+    ScalarMappable = import_optional("matplotlib.cm").ScalarMappable
+    Normalize = import_optional("matplotlib.colors").Normalize
 
     columns, nodes, edges = sample_graph(trace, sample)
     where = _positions(nodes)

@@ -10,15 +10,18 @@ in test_parity_sklearn.py), ``predict_log_proba`` one column of zeros, and
 ``decision_function`` the output logit the network was trained on.
 """
 
+import math
 import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skmanualnet import ManualMLPClassifier, check_gradients, trace_step
+from skmanualnet._losses import prior_binary_cross_entropy, prior_cross_entropy
 
 from ._data import make_task
 
@@ -145,3 +148,24 @@ def test_trace_and_gradient_check_of_one_class():
     errors = check_gradients(model, X[:5], y[:5])
     assert max(errors["coefs"] + errors["intercepts"]) < 1e-6
     assert not hasattr(model, "coefs_")
+
+
+def test_a_blown_up_fit_warns_of_the_one_class_without_a_negative_zero():
+    # a strong penalty on unscaled pixels: the loss ends above 1, its bound
+    X, _ = load_digits(return_X_y=True)
+    y = np.zeros(len(X), dtype=int)
+    model = ManualMLPClassifier(
+        learning_rate_init=0.01, alpha=10.0, max_iter=3, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X, y)
+    (message,) = [str(w.message) for w in record if "far above" in str(w.message)]
+    assert "-0" not in message
+    assert "far above 0, the loss of always predicting the one class:" in message
+
+
+@pytest.mark.parametrize("column", [0, 1])
+def test_the_loss_of_predicting_a_constant_label_is_positive_zero(column):
+    T = np.full((4, 1), column)
+    assert math.copysign(1.0, prior_binary_cross_entropy(T, None)) == 1.0
+    assert math.copysign(1.0, prior_cross_entropy(np.eye(3)[[1, 1]], None)) == 1.0

@@ -284,3 +284,23 @@ def test_difference_bad_hidden_layer_sizes_are_named():
     assert "hidden_layer_sizes" not in str(theirs.value)
     with pytest.raises(ValueError, match=r"hidden_layer_sizes .* got \(2.5,\)"):
         ManualMLPClassifier(hidden_layer_sizes=(2.5,)).fit(X, y)
+
+
+def test_difference_log_probabilities_break_ties_that_probabilities_round_away():
+    """predict_log_proba is log σ(z) from the logits; sklearn's is the log of
+    predict_proba. Where probabilities round to exactly 1.0 (multilabel logits
+    40 and 50), ours still tells them apart (−4e−18 against −2e−22), so its
+    argmax can differ from predict_proba's, which sees a tie."""
+    X, ours, theirs = _fit_both("multilabel", {})
+    for model in (ours, theirs):  # every row's logits: 40, 50 and 0 or more
+        model.coefs_[-1][:] = 0.0
+        model.intercepts_[-1][:] = [40.0, 50.0] + [0.0] * (model.n_outputs_ - 2)
+    ours_p, theirs_p = ours.predict_proba(X), theirs.predict_proba(X)
+    assert_array_equal(ours_p, theirs_p)
+    assert_array_equal(ours_p[:, :2], 1.0)
+    ours_log = ours.predict_log_proba(X)
+    # log σ(z) = −log(1 + e⁻ᶻ) = −e⁻ᶻ to double precision for z ≥ 40
+    assert_allclose(ours_log[:, :2], np.tile(-np.exp([-40.0, -50.0]), (len(X), 1)))
+    assert_array_equal(ours_p.argmax(axis=1), 0)
+    assert_array_equal(ours_log.argmax(axis=1), 1)
+    assert_array_equal(theirs.predict_log_proba(X).argmax(axis=1), 0)

@@ -160,3 +160,22 @@ def test_installs_from_the_clone_and_cites_no_file_outside_it(path):
     # the package is not on an index: installed from a clone, pip install -e .
     assert not re.search(r"pip install [\"']?skmanualnet", text), path.name
     assert "DESIGN" not in text, f"{path.name} cites a design file not in the repo"
+
+
+def test_each_deliberate_difference_is_a_row_of_the_readme():
+    """The README lists as many deliberate differences from scikit-learn as
+    there are ``test_difference_*`` tests asserting them."""
+    section = _section(
+        README.read_text(encoding="utf-8"),
+        "Same model as sklearn's MLPClassifier and MLPRegressor",
+    )
+    table = section.split("### Deliberate differences", 1)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][2:]
+    tests = [
+        name
+        for path in sorted((ROOT / "tests").glob("test_*.py"))
+        for name in re.findall(
+            r"^def (test_difference_\w+)", path.read_text("utf-8"), re.M
+        )
+    ]
+    assert len(rows) == len(tests), (len(rows), tests)
