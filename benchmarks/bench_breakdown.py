@@ -53,11 +53,11 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
-from skmanualnet._base import next_step_optimizer, training_problem
-from skmanualnet._blas_threads import blas_threads_for
-from skmanualnet._losses import l2_penalty
-from skmanualnet._network import l2_gradient, loss_and_gradient
-from skmanualnet._workspace import Batches, Workspace
+from skmanualnet._estimators.base import next_step_optimizer, training_problem
+from skmanualnet._heads.losses import l2_penalty
+from skmanualnet._nn.network import l2_gradient, loss_and_gradient
+from skmanualnet._nn.workspace import Batches, Workspace
+from skmanualnet._training.blas_threads import blas_threads_for
 
 try:  # run as a script: python benchmarks/bench_breakdown.py
     import bench_epoch
@@ -92,7 +92,9 @@ def reference_pieces(problem, optimizer, alpha):
 
 def fused_pieces(problem, optimizer, alpha):
     """(pass, penalty, step) of the fused kernels, each a function of the batch."""
-    from skmanualnet._fast import FusedKernels, _pass, _training
+    from skmanualnet._training._fast import FusedKernels
+    from skmanualnet._training._fast import batch_pass as _pass
+    from skmanualnet._training._fast import training as _training
 
     theta, layout = problem.theta, problem.network.layout
     no_penalty = dataclasses.replace(problem.network, alpha=0.0)
@@ -196,7 +198,7 @@ ABLATIONS = {
 
 def ablated_training(network, optimizer, dropped):
     """A FusedTraining with the ``dropped`` kernel groups on the reference."""
-    from skmanualnet._fast import FusedKernels, FusedTraining
+    from skmanualnet._training._fast import FusedKernels, FusedTraining
 
     kernels = FusedKernels.of(network)
     if "layers" in dropped:

@@ -55,8 +55,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from skmanualnet import ManualMLPClassifier, _blas_threads, config_context
-from skmanualnet._accelerate import numba_installed
+from skmanualnet import ManualMLPClassifier, config_context
+from skmanualnet._training import blas_threads as _blas_threads
+from skmanualnet._training.accelerate import numba_installed
 
 try:  # run as a script: python benchmarks/bench_epoch.py
     from native_blas import environment_line

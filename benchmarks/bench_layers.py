@@ -66,10 +66,10 @@ from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skmanualnet._base
+import skmanualnet._estimators.base
 from skmanualnet import ManualMLPClassifier
-from skmanualnet._architecture import Architecture, resolve_architecture
-from skmanualnet._base import fitted_sequence
+from skmanualnet._estimators.architecture import Architecture, resolve_architecture
+from skmanualnet._estimators.base import fitted_sequence
 
 try:  # run as a script: python benchmarks/bench_layers.py
     import bench_epoch
@@ -116,7 +116,9 @@ def layered_path():
         resolved = resolve_architecture(estimator, n_hidden)
         return DenseAsLayers(**dataclasses.asdict(resolved))
 
-    with mock.patch.object(skmanualnet._base, "resolve_architecture", resolve):
+    with mock.patch.object(
+        skmanualnet._estimators.base, "resolve_architecture", resolve
+    ):
         yield
 
 

@@ -56,9 +56,9 @@ from itertools import pairwise
 
 import numpy as np
 
-from skmanualnet._network import ParameterLayout
-from skmanualnet._optimizers import SGD
-from skmanualnet._workspace import Batches
+from skmanualnet._nn.network import ParameterLayout
+from skmanualnet._nn.workspace import Batches
+from skmanualnet._training.optimizers import SGD
 
 try:  # run as a script: python benchmarks/bench_memory.py
     import bench_breakdown
@@ -88,7 +88,7 @@ class MemoryPieces:
     """The gather and the update of one workload, timed alone and after products."""
 
     def __init__(self, cfg):
-        from skmanualnet._fast._training import sgd_step
+        from skmanualnet._training._fast.training import sgd_step
 
         X, y = bench_epoch.make_data(cfg)
         k, B, dtype = len(np.unique(y)), cfg["batch"], X.dtype
@@ -159,7 +159,7 @@ BLOCKS = (1, 2, 4, 8, 16)
 def blocked_update(pieces, n_blocks):
     """W̄¹ = X_bᵀ Z̄¹ and the update of W¹, ``n_blocks`` blocks of W¹'s rows
     at a time, each block updated right after its rows of W̄¹."""
-    from skmanualnet._fast._update import sgd_update
+    from skmanualnet._training._fast.update import sgd_update
 
     X_b = pieces.batches.take(np.arange(pieces.B))[0]
     n_in, width = pieces.W1.shape

@@ -1,16 +1,16 @@
 """skmanualnet: scikit-learn MLPs trained by hand-derived back-propagation."""
 
-from ._activation_param import CustomActivation
-from ._classifier import ManualMLPClassifier
-from ._config import config_context, get_config, set_config
-from ._display import TrainingCurveDisplay
-from ._divergence import DivergenceError
-from ._gradcheck import check_gradients
-from ._onnx import register_onnx_converter, to_onnx
-from ._regressor import ManualMLPRegressor
+from ._estimators.activation_param import CustomActivation
+from ._estimators.classifier import ManualMLPClassifier
+from ._estimators.regressor import ManualMLPRegressor
+from ._export.converters import register_onnx_converter, to_onnx
+from ._inspection.display import TrainingCurveDisplay
+from ._inspection.gradcheck import check_gradients
+from ._inspection.trace import BackpropTrace, trace_step
+from ._inspection.trace_layers import LayerTrace
 from ._tabular.robust_scale import RobustScaleSmoothClip
-from ._trace import BackpropTrace, trace_step
-from ._trace_layers import LayerTrace
+from ._training.config import config_context, get_config, set_config
+from ._training.divergence import DivergenceError
 
 __version__ = "0.1.0"
 

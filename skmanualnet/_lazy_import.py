@@ -7,7 +7,7 @@ half-initialised module, and every later fit of the session fails (``partially
 initialized module 'numba.core.types' has no attribute 'misc'``).
 :func:`import_optional` removes every module that the failed import added, so
 that the next call imports it afresh. Every import of an optional dependency
-(numba through ``skmanualnet._fast``, threadpoolctl, matplotlib, skl2onnx,
+(numba through ``skmanualnet._training._fast``, threadpoolctl, matplotlib, skl2onnx,
 onnx) goes through it.
 """
 

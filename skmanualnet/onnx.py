@@ -16,7 +16,7 @@ probabilities per row); pass ``options={"zipmap": False}`` for a plain
 ``import skmanualnet`` alone does not import skl2onnx.
 """
 
-from ._onnx import register_onnx_converter, to_onnx
+from ._export.converters import register_onnx_converter, to_onnx
 
 register_onnx_converter()
 

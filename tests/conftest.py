@@ -6,7 +6,7 @@ import pytest
 @pytest.fixture
 def held_out(monkeypatch):
     """The held-out ValidationSet of every early-stopped fit, in order."""
-    import skmanualnet._base as base
+    import skmanualnet._estimators.base as base
 
     recorded, split = [], base.split_validation
 

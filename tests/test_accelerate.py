@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-import skmanualnet._accelerate as accelerate
+import skmanualnet._training.accelerate as accelerate
 from skmanualnet import ManualMLPClassifier, config_context, get_config, set_config
 
 from ._data import make_task
@@ -43,7 +43,7 @@ def recorded_trainings(monkeypatch):
         made.append(original(*args))
         return made[-1]
 
-    import skmanualnet._epochs as epochs
+    import skmanualnet._training.epochs as epochs
 
     monkeypatch.setattr(epochs, "batch_training", recording)
     return made
@@ -59,7 +59,7 @@ def small_fit(**params):
 def test_import_never_imports_numba():
     result = run_python(
         "import sys, skmanualnet; print('numba' in sys.modules, "
-        "'skmanualnet._fast' in sys.modules)"
+        "'skmanualnet._training._fast' in sys.modules)"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
@@ -162,7 +162,9 @@ def test_auto_without_numba_trains_on_the_reference(monkeypatch):
 
 
 def test_on_without_numba_says_what_to_install(monkeypatch):
-    monkeypatch.setitem(sys.modules, "skmanualnet._fast", None)  # import fails
+    monkeypatch.setitem(
+        sys.modules, "skmanualnet._training._fast", None
+    )  # import fails
     model = ManualMLPClassifier((5,), max_iter=2, random_state=0)
     X, y = make_task("binary")
     with (

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skmanualnet._activations import (
+from skmanualnet._heads.heads import HEADS
+from skmanualnet._nn.activations import (
     ACTIVATIONS,
     elu_prime,
     gelu_prime,
@@ -18,9 +19,8 @@ from skmanualnet._activations import (
     softplus_prime,
     tanh_prime,
 )
-from skmanualnet._heads import HEADS
-from skmanualnet._network import Network, ParameterLayout, activation_derivative
-from skmanualnet._workspace import Workspace
+from skmanualnet._nn.network import Network, ParameterLayout, activation_derivative
+from skmanualnet._nn.workspace import Workspace
 
 NAMES = sorted(ACTIVATIONS)
 DTYPES = [np.float64, np.float32]

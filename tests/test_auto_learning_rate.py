@@ -20,7 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skmanualnet import ManualMLPClassifier
-from skmanualnet._params import data_scale, input_rms
+from skmanualnet._estimators.params import data_scale, input_rms
 
 from ._data import make_task
 

@@ -30,7 +30,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmanualnet import ManualMLPClassifier
-from skmanualnet._validation import check_magnitude
+from skmanualnet._estimators.validation import check_magnitude
 
 
 def _dataset(n_classes, seed):

@@ -16,11 +16,11 @@ from sklearn.datasets import make_classification
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._activations import ACTIVATIONS
-from skmanualnet._heads import HEADS
-from skmanualnet._init import initial_parameters
-from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
-from skmanualnet._workspace import Workspace
+from skmanualnet._heads.heads import HEADS
+from skmanualnet._nn.activations import ACTIVATIONS
+from skmanualnet._nn.init import initial_parameters
+from skmanualnet._nn.network import Network, ParameterLayout, loss_and_gradient
+from skmanualnet._nn.workspace import Workspace
 
 from ._data import make_regression_task, make_task
 

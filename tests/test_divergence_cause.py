@@ -9,7 +9,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from skmanualnet import DivergenceError, ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._divergence import Suspects, likely_cause
+from skmanualnet._training.divergence import Suspects, likely_cause
 
 from ._data import make_regression_task, make_task
 from .test_bad_input import names

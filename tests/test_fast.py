@@ -1,4 +1,5 @@
-"""The fused kernels (``skmanualnet._fast``) against the numpy functions they replace.
+"""The fused kernels (``skmanualnet._training._fast``) against the numpy functions they
+replace.
 
 Each kernel is run on the same inputs as the readable functions it stands for,
 one step, and must agree within 1e-12 relative in float64 (the update and the
@@ -16,10 +17,10 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from skmanualnet import CustomActivation, ManualMLPClassifier, config_context
-from skmanualnet._activations import ACTIVATIONS
-from skmanualnet._base import training_problem
-from skmanualnet._losses import l2_penalty
-from skmanualnet._network import (
+from skmanualnet._estimators.base import training_problem
+from skmanualnet._heads.losses import l2_penalty
+from skmanualnet._nn.activations import ACTIVATIONS
+from skmanualnet._nn.network import (
     Network,
     batch_weights,
     bias_gradient,
@@ -27,23 +28,20 @@ from skmanualnet._network import (
     l2_gradient,
     loss_and_gradient,
 )
-from skmanualnet._optimizers import SGD, Adam
-from skmanualnet._workspace import Workspace
+from skmanualnet._nn.workspace import Workspace
+from skmanualnet._training.optimizers import SGD, Adam
 
 from ._data import make_task
 
 pytest.importorskip("numba")  # the ``fast`` extra, installed by ``test``
 
 # ruff: noqa: E402 (the kernels import numba: after the importorskip)
-from skmanualnet._fast import (
-    FusedKernels,
-    FusedTraining,
-    _layers,
-    _pass,
-    _training,
-    _update,
-)
-from skmanualnet._fast import _heads as fused_heads
+from skmanualnet._training._fast import FusedKernels, FusedTraining
+from skmanualnet._training._fast import batch_pass as _pass
+from skmanualnet._training._fast import heads as fused_heads
+from skmanualnet._training._fast import layers as _layers
+from skmanualnet._training._fast import training as _training
+from skmanualnet._training._fast import update as _update
 
 DTYPES = [np.float64, np.float32]
 
@@ -330,13 +328,13 @@ def test_fused_training_step_is_the_reference_step(solver):
         params = dict(solver=solver, learning_rate="constant", momentum=0.9,
                       nesterovs_momentum=True, power_t=0.5, beta_1=0.9,
                       beta_2=0.999, epsilon=1e-8)  # fmt: skip
-        from skmanualnet._optimizers import make_optimizer
+        from skmanualnet._training.optimizers import make_optimizer
 
         optimizer = make_optimizer(params, theta, 0.1)
         if fused:
             training = FusedTraining(network, optimizer)
         else:
-            from skmanualnet._accelerate import ReferenceTraining
+            from skmanualnet._training.accelerate import ReferenceTraining
 
             training = ReferenceTraining(network, optimizer)
         losses = []

@@ -9,9 +9,8 @@ from numpy.testing import assert_allclose
 from scipy.special import ndtr
 
 from skmanualnet import ManualMLPClassifier, check_gradients
-from skmanualnet._activations import ACTIVATIONS as REGISTRY
-from skmanualnet._heads import HEADS
-from skmanualnet._losses import (
+from skmanualnet._heads.heads import HEADS
+from skmanualnet._heads.losses import (
     cross_entropy_y_bar,
     jacobian_vector_product,
     output_error,
@@ -21,9 +20,10 @@ from skmanualnet._losses import (
     softmax_jacobian,
     softmax_with_log,
 )
-from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
-from skmanualnet._reference import reference_gradients
-from skmanualnet._workspace import Workspace
+from skmanualnet._inspection.reference import reference_gradients
+from skmanualnet._nn.activations import ACTIVATIONS as REGISTRY
+from skmanualnet._nn.network import Network, ParameterLayout, loss_and_gradient
+from skmanualnet._nn.workspace import Workspace
 
 from ._data import TASKS, make_task
 
@@ -51,7 +51,7 @@ def test_check_gradients_on_a_fitted_model_detects_a_wrong_gradient(monkeypatch)
     model.fit(X, y)
     assert max(sum(check_gradients(model, X, y).values(), [])) < 1e-6
     # a plausible bug (forgetting 1/Σs in the penalty gradient) must be caught
-    import skmanualnet._network as network
+    import skmanualnet._nn.network as network
 
     monkeypatch.setattr(
         network,
@@ -243,8 +243,8 @@ def test_check_gradients_catches_a_planted_wrong_derivative(monkeypatch):
 
 
 def test_the_loop_reference_knows_every_activation_and_refuses_others():
-    from skmanualnet._activations import ACTIVATIONS
-    from skmanualnet._reference import ONE_UNIT
+    from skmanualnet._inspection.reference import ONE_UNIT
+    from skmanualnet._nn.activations import ACTIVATIONS
 
     assert set(ONE_UNIT) == set(ACTIVATIONS)
     X, T = np.ones((2, 2)), np.eye(2)

@@ -9,8 +9,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skmanualnet import ManualMLPClassifier
-from skmanualnet._base import training_problem
-from skmanualnet._init import WEIGHT_INITS
+from skmanualnet._estimators.base import training_problem
+from skmanualnet._nn.init import WEIGHT_INITS
 
 from ._data import make_task
 

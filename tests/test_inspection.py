@@ -76,7 +76,7 @@ def test_an_unfitted_model_is_traced_on_rows_of_one_class_given_the_classes():
 
 def test_the_trace_runs_the_training_passes(monkeypatch):
     """A bug planted in the backward pass of training shows in the trace."""
-    import skmanualnet._network as network
+    import skmanualnet._nn.network as network
 
     model, X, y = _fitted(activation="tanh")
     honest = trace_step(model, X[:4], y[:4])

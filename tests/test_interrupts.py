@@ -22,12 +22,12 @@ from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
 import skmanualnet
-import skmanualnet._base as base
-import skmanualnet._epochs as epochs
-import skmanualnet._lbfgs as lbfgs
+import skmanualnet._estimators.base as base
+import skmanualnet._training.epochs as epochs
+import skmanualnet._training.lbfgs as lbfgs
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._base import training_problem
-from skmanualnet._problem import full_batch_loss
+from skmanualnet._estimators.base import training_problem
+from skmanualnet._training.problem import full_batch_loss
 
 from ._data import make_regression_task, make_task
 from ._state import assert_same_state, assert_same_weights, snapshot
@@ -282,8 +282,8 @@ def _run_traced(call, on_line):
 #: the modules that keep or change the estimator's state; the others compute
 #: into buffers that the call owns, where an interrupt is one at their caller
 STATEFUL = {
-    "_base.py", "_classifier.py", "_regressor.py", "_validation.py", "_epochs.py",
-    "_lbfgs.py", "_stopping.py", "_optimizers.py", "_callbacks.py", "_divergence.py",
+    "base.py", "classifier.py", "regressor.py", "validation.py", "epochs.py",
+    "lbfgs.py", "stopping.py", "optimizers.py", "callbacks.py", "divergence.py",
 }  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skmanualnet import ManualMLPClassifier, check_gradients, trace_step
-from skmanualnet._losses import prior_binary_cross_entropy, prior_cross_entropy
+from skmanualnet._heads.losses import prior_binary_cross_entropy, prior_cross_entropy
 
 from ._data import make_task
 

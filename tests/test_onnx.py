@@ -1,4 +1,4 @@
-"""ONNX export (skmanualnet.onnx, skmanualnet._onnx*, through skl2onnx) checked
+"""ONNX export (skmanualnet.onnx, skmanualnet._export, through skl2onnx) checked
 against onnxruntime."""
 
 import dataclasses
@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skmanualnet import CustomActivation, ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._activations import ACTIVATIONS as REGISTRY
+from skmanualnet._nn.activations import ACTIVATIONS as REGISTRY
 
 from ._data import make_task
 
@@ -25,8 +25,8 @@ ort = pytest.importorskip("onnxruntime")
 
 from skl2onnx.common.exceptions import MissingShapeCalculator  # noqa: E402
 
-from skmanualnet import _onnx  # noqa: E402
-from skmanualnet._onnx import register_onnx_converter, to_onnx  # noqa: E402
+from skmanualnet._export import converters as _onnx  # noqa: E402
+from skmanualnet._export.converters import register_onnx_converter, to_onnx  # noqa: E402
 
 ACTIVATIONS = tuple(sorted(REGISTRY))
 #: the standard operator of each activation in a float32 graph, default opset
@@ -308,7 +308,7 @@ def _python(code):
 def test_skmanualnet_imports_without_loading_skl2onnx():
     out = _python(
         """
-        import sys, skmanualnet, skmanualnet._onnx
+        import sys, skmanualnet, skmanualnet._export.converters
         assert not {"skl2onnx", "onnx"} & set(sys.modules)
         import skmanualnet.onnx
         print("skl2onnx" in sys.modules)

@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skmanualnet import CustomActivation, ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._base import fitted_sequence
+from skmanualnet._estimators.base import fitted_sequence
 
 from ._data import make_regression_task, make_task
 
@@ -18,7 +18,7 @@ pytest.importorskip("skl2onnx")
 
 from onnx.numpy_helper import to_array  # noqa: E402
 
-from skmanualnet._onnx import to_onnx  # noqa: E402
+from skmanualnet._export.converters import to_onnx  # noqa: E402
 
 OPTIONS = {
     "dropout": dict(dropout=0.2),

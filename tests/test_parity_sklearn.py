@@ -194,7 +194,7 @@ def test_difference_multiclass_early_stopping_split_is_stratified(monkeypatch):
     With classes 50 / 20 / 20 and 30% held out, a stratified split holds out
     15 / 6 / 6 rows; the two validation curves differ because the rows do.
     """
-    import skmanualnet._problem as problem
+    import skmanualnet._training.problem as problem
 
     held_out = []
 

@@ -9,8 +9,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 
 from skmanualnet import DivergenceError, ManualMLPClassifier, check_gradients
-from skmanualnet._inspect import inspected_problem
-from skmanualnet._problem import full_batch_loss
+from skmanualnet._inspection.inspected import inspected_problem
+from skmanualnet._training.problem import full_batch_loss
 
 SETTINGS = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -135,7 +135,7 @@ def test_two_commands_are_two_and_ci_runs_them():
 DOCUMENTS = [README, *sorted((ROOT / "docs").glob("*.rst"))]
 SOURCES = [
     *DOCUMENTS,
-    *sorted((ROOT / "skmanualnet").glob("*.py")),
+    *sorted((ROOT / "skmanualnet").rglob("*.py")),
     *sorted((ROOT / "examples").glob("*.py")),
     *sorted((ROOT / "benchmarks").glob("*.py")),
     ROOT / "benchmarks" / "README.md",

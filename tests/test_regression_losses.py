@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skmanualnet import ManualMLPRegressor, check_gradients
-from skmanualnet._heads import regression_head
+from skmanualnet._heads.heads import regression_head
 
 from ._data import make_regression_task
 

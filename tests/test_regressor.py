@@ -164,9 +164,9 @@ def test_skops_round_trip_trusts_exactly_our_types():
     model = _quiet_fit(ManualMLPRegressor((6,), max_iter=5, random_state=0), X, y)
     data = sio.dumps(model)
     trusted = [
-        "skmanualnet._optimizers.SGD",
-        "skmanualnet._regressor.ManualMLPRegressor",
-        "skmanualnet._stopping.StoppingRule",
+        "skmanualnet._estimators.regressor.ManualMLPRegressor",
+        "skmanualnet._training.optimizers.SGD",
+        "skmanualnet._training.stopping.StoppingRule",
     ]
     assert sorted(sio.get_untrusted_types(data=data)) == trusted
     loaded = sio.loads(data, trusted=trusted)

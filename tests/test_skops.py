@@ -18,15 +18,15 @@ from ._data import TASKS, make_task
 
 sio = pytest.importorskip("skops.io")
 
-ESTIMATOR = "skmanualnet._classifier.ManualMLPClassifier"
+ESTIMATOR = "skmanualnet._estimators.classifier.ManualMLPClassifier"
 #: What each solver's fitted state holds beyond numpy arrays, floats and strings:
 #: the optimizer (velocities / moments, so that partial_fit and warm_start
 #: resume) and the dtype in its settings key, and the stopping rule (its count of
 #: epochs without improvement carries on too). L-BFGS keeps neither.
-STOPPING = "skmanualnet._stopping.StoppingRule"
+STOPPING = "skmanualnet._training.stopping.StoppingRule"
 TRUSTED = {
-    "sgd": [ESTIMATOR, "skmanualnet._optimizers.SGD", STOPPING],
-    "adam": [ESTIMATOR, "skmanualnet._optimizers.Adam", STOPPING],
+    "sgd": [ESTIMATOR, "skmanualnet._training.optimizers.SGD", STOPPING],
+    "adam": [ESTIMATOR, "skmanualnet._training.optimizers.Adam", STOPPING],
     "lbfgs": [ESTIMATOR],
 }
 

@@ -1,7 +1,7 @@
 """Products with a sparse X, written into the workspace without a temporary of
 the result's size (scipy's sparse × dense product has no ``out=``): on the numpy
 reference a block of the result's columns at a time, on the fused kernels
-(``skmanualnet._fast._sparse``) straight from X's stored entries."""
+(``skmanualnet._training._fast.sparse``) straight from X's stored entries."""
 
 import tracemalloc
 
@@ -10,8 +10,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import sparse
 
-from skmanualnet._kernels import matmul_into, sparse_matmul_into
-from skmanualnet._network import weight_gradient
+from skmanualnet._nn.kernels import matmul_into, sparse_matmul_into
+from skmanualnet._nn.network import weight_gradient
 
 DTYPES = [np.float64, np.float32]
 
@@ -47,7 +47,7 @@ def test_sparse_product_by_blocks_is_the_product(fmt, dtype, block_bytes):
 def test_matmul_into_takes_sparse_a_by_blocks(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        "skmanualnet._kernels.sparse_matmul_into",
+        "skmanualnet._nn.kernels.sparse_matmul_into",
         lambda out, a, b: calls.append(a) or out,
     )
     X, W = batch(), np.ones((30, 4))
@@ -83,7 +83,7 @@ def unsorted_batch(dtype, index_dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
 def test_fused_sparse_products_are_the_reference_products(dtype, index_dtype):
-    fused = pytest.importorskip("skmanualnet._fast._sparse")  # the fast extra
+    fused = pytest.importorskip("skmanualnet._training._fast.sparse")  # the fast extra
     X = unsorted_batch(dtype, index_dtype)
     rng = np.random.default_rng(5)
     W = rng.standard_normal((30, 17)).astype(dtype)

@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 from sklearn.exceptions import ConvergenceWarning
 
 from skmanualnet import DivergenceError, ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._continued import STOCHASTIC_HISTORY
+from skmanualnet._estimators.continued import STOCHASTIC_HISTORY
 
 from ._data import make_regression_task, make_task
 from ._state import assert_same_state, snapshot

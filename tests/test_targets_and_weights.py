@@ -16,7 +16,7 @@ from numpy.testing import assert_array_equal
 from sklearn.utils.class_weight import compute_class_weight
 
 from skmanualnet import ManualMLPClassifier
-from skmanualnet._base import training_problem
+from skmanualnet._estimators.base import training_problem
 
 from ._data import make_task
 from ._state import assert_same_weights

@@ -14,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._blas_threads import one_thread_pays
+from skmanualnet._training.blas_threads import one_thread_pays
 
 from ._data import make_regression_task, make_task
 from .test_callbacks import EpochRecorder

@@ -7,10 +7,10 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skmanualnet import ManualMLPClassifier, trace_step
-from skmanualnet._activations import ACTIVATIONS
-from skmanualnet._heads import HEADS
-from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
-from skmanualnet._workspace import Workspace
+from skmanualnet._heads.heads import HEADS
+from skmanualnet._nn.activations import ACTIVATIONS
+from skmanualnet._nn.network import Network, ParameterLayout, loss_and_gradient
+from skmanualnet._nn.workspace import Workspace
 
 from ._data import TASKS, make_task
 

@@ -11,17 +11,17 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor, trace_step
-from skmanualnet._heads import HEADS, regression_head
-from skmanualnet._inspect import inspected_problem
-from skmanualnet._trace import trace_problem
-from skmanualnet._trace_format import (
+from skmanualnet._heads.heads import HEADS, regression_head
+from skmanualnet._inspection.inspected import inspected_problem
+from skmanualnet._inspection.trace import trace_problem
+from skmanualnet._inspection.trace_format import (
     at_layer,
     equation_of,
     loss_equation,
     sections,
     shown,
 )
-from skmanualnet._trace_plot import sample_graph
+from skmanualnet._inspection.trace_plot import sample_graph
 
 from ._data import TASKS, make_task
 

@@ -8,10 +8,10 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor, trace_step
-from skmanualnet._inspect import inspected_problem
+from skmanualnet._inspection.inspected import inspected_problem
+from skmanualnet._inspection.trace_layers import LayerTrace
 from skmanualnet._nn.layer import Context
-from skmanualnet._problem import full_batch_loss
-from skmanualnet._trace_layers import LayerTrace
+from skmanualnet._training.problem import full_batch_loss
 
 from ._data import make_regression_task, make_task
 

@@ -29,7 +29,7 @@ def _data(labels, seed=0):
 @pytest.fixture
 def splits(monkeypatch):
     """What each early-stopping split was stratified by (None: at random)."""
-    import skmanualnet._problem as problem
+    import skmanualnet._training.problem as problem
 
     recorded = []
 

@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
-from skmanualnet._base import next_step_optimizer, training_problem
+from skmanualnet._estimators.base import next_step_optimizer, training_problem
 
 from ._data import make_regression_task, make_task
 from ._state import assert_same_weights

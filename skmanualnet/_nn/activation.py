@@ -2,15 +2,15 @@
 
 Backward: z̄ = ā ⊙ φ′(z), with φ′ read off the output a where the activation
 allows (relu, tanh, logistic, …) and off z where it does not (gelu, silu,
-mish): :mod:`skmanualnet._activations` holds each (φ, φ′) pair.
+mish): :mod:`skmanualnet._nn.activations` holds each (φ, φ′) pair.
 """
 
 import numpy as np
 
-from .._network import activation_derivative, hidden_error
-from .._onnx_activations import activation_nodes
-from .._reference import unit_activation
+from .._export.onnx_activations import activation_nodes
+from .._inspection.reference import unit_activation
 from .layer import Layer
+from .network import activation_derivative, hidden_error
 
 
 def reference_forward(layer, x, params, state, context):
@@ -34,7 +34,7 @@ def reference_backward(layer, out_bar, x, params, state, context):
 
 
 class ActivationLayer(Layer):
-    """a = φ(z) for an :class:`~skmanualnet._activations.Activation`."""
+    """a = φ(z) for an :class:`~skmanualnet._nn.activations.Activation`."""
 
     name = "activation"
     reference_forward = reference_forward

@@ -8,14 +8,14 @@ Backward, for the batch's error signal Z̄ at its output::
 
 The L2 penalty's gradient (α / Σs) W is the network's (W's group decays), not
 the layer's. The three products are those of
-:mod:`skmanualnet._network`, which a test holds equal bit for bit.
+:mod:`skmanualnet._nn.network`, which a test holds equal bit for bit.
 """
 
 import numpy as np
 
-from .._init import WEIGHT_INITS
-from .._network import affine, bias_gradient, input_error, weight_gradient
+from .init import WEIGHT_INITS
 from .layer import Layer, Parameter
+from .network import affine, bias_gradient, input_error, weight_gradient
 
 
 def reference_forward(layer, x, params, state, context):
@@ -49,7 +49,7 @@ def reference_backward(layer, out_bar, x, params, state, context):
 class Dense(Layer):
     """z = aW + b, W ∈ R^{n_in × n_out} (scikit-learn's ``coefs_`` layout).
 
-    ``init`` names the scheme of :mod:`skmanualnet._init` that draws W and b,
+    ``init`` names the scheme of :mod:`skmanualnet._nn.init` that draws W and b,
     ``init_activation`` the activation it draws them for (Glorot's factor).
     """
 

@@ -125,6 +125,6 @@ class Layer:
 
     def onnx(self, graph, x, params, state):
         """The name of the layer's output at predict, its nodes added to
-        ``graph`` (a :class:`~skmanualnet._onnx_graph.GraphBuilder`) after the
+        ``graph`` (a :class:`~skmanualnet._export.onnx_graph.GraphBuilder`) after the
         input named ``x``."""
         raise NotImplementedError(f"The layer {self.name!r} has no ONNX form.")

@@ -20,10 +20,10 @@ those of the plain activation layer) and at α = 0 (z and 1).
 
 import numpy as np
 
-from .._network import activation_derivative
-from .._onnx_activations import activation_nodes
-from .._reference import unit_activation
+from .._export.onnx_activations import activation_nodes
+from .._inspection.reference import unit_activation
 from .layer import Layer, Parameter
+from .network import activation_derivative
 
 
 def parametric_activation(z, phi_z, alpha, out):
@@ -82,7 +82,7 @@ class ParametricActivation(Layer):
     n_units : int
         The number of units (the layer's width, in and out).
     activation : Activation
-        φ and φ′, an :class:`~skmanualnet._activations.Activation`.
+        φ and φ′, an :class:`~skmanualnet._nn.activations.Activation`.
     """
 
     name = "parametric_activation"

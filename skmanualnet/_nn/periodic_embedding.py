@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .._init import glorot_uniform
+from .init import glorot_uniform
 from .layer import Layer, Parameter
 
 TWO_PI = 2.0 * np.pi

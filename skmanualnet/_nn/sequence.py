@@ -9,7 +9,7 @@ x̄ᵏ⁻¹ = f̄ₖ(x̄ᵏ) for k = m … 1, each layer writing ∂L/∂(its pa
 its slices of ∇θ on the way (the data's own x̄⁰ is never formed). The L2
 penalty (α / (2Σs)) Σ_g c_g ‖θ_g‖² covers every parameter group with a decay
 multiplier c_g > 0; its groups sit first in θ, so that for a dense network
-θ = [W¹ … Wᴸ, b¹ … bᴸ], the layout of :class:`~skmanualnet._network.ParameterLayout`.
+θ = [W¹ … Wᴸ, b¹ … bᴸ], the layout of :class:`~skmanualnet._nn.network.ParameterLayout`.
 """
 
 import dataclasses
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._heads import OutputHead
-from .._kernels import scaled_add
-from .._losses import l2_penalty
-from .._network import batch_weights
+from .._heads.heads import OutputHead
+from .._heads.losses import l2_penalty
 from .dense import Dense
+from .kernels import scaled_add
 from .keyed_uniforms import row_hashes
 from .layer import PREDICT, Context
+from .network import batch_weights
 
 
 class SequenceLayout:

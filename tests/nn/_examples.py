@@ -3,8 +3,8 @@ an input batch that exercises it, and the context of its training pass."""
 
 import numpy as np
 
-from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
+from skmanualnet._nn.activations import ACTIVATIONS
 from skmanualnet._nn.batch_norm import BatchNorm
 from skmanualnet._nn.category_embedding import CategoryEmbedding
 from skmanualnet._nn.dense import Dense

@@ -11,12 +11,12 @@ traced: ``trace_step``'s printout must name it, its cache and its gradients.
 import numpy as np
 import pytest
 
-from skmanualnet._heads import SoftmaxCrossEntropy
+from skmanualnet._heads.heads import SoftmaxCrossEntropy
+from skmanualnet._inspection.trace_layers import trace_network
 from skmanualnet._nn.dense import Dense
 from skmanualnet._nn.layer import Context
 from skmanualnet._nn.registry import LAYERS
 from skmanualnet._nn.sequence import LayeredNetwork, SequenceLayout
-from skmanualnet._trace_layers import trace_network
 
 from ._examples import EXAMPLES
 
@@ -186,7 +186,7 @@ def test_onnx_nodes_equal_the_forward_at_predict(name, dtype, atol, opset):
     at opsets below and above 18 (ReduceMean's axes an attribute, an input)."""
     onnx = pytest.importorskip("onnx")
     ort = pytest.importorskip("onnxruntime")
-    from skmanualnet._onnx_graph import GraphBuilder
+    from skmanualnet._export.onnx_graph import GraphBuilder
 
     layer, x, layout, theta, _ = _setup(name)
     state = _fitted_state(layer, x, theta, layout)

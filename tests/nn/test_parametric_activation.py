@@ -4,8 +4,8 @@
 import numpy as np
 import pytest
 
-from skmanualnet._activations import ACTIVATIONS
 from skmanualnet._nn.activation import ActivationLayer
+from skmanualnet._nn.activations import ACTIVATIONS
 from skmanualnet._nn.layer import PREDICT
 from skmanualnet._nn.parametric_activation import ParametricActivation
 

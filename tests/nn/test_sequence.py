@@ -1,6 +1,6 @@
 """The sequence of dense and activation layers is today's network, bit for bit.
 
-The layered network must rebuild the model of :mod:`skmanualnet._network`
+The layered network must rebuild the model of :mod:`skmanualnet._nn.network`
 exactly: θ in the same layout, the same initial draws, the same loss and the
 same gradient, for every activation, head, dtype and sparse input.
 """
@@ -10,15 +10,15 @@ import pytest
 from numpy.testing import assert_array_equal
 from scipy import sparse
 
-from skmanualnet._activations import ACTIVATIONS
-from skmanualnet._heads import SigmoidCrossEntropy, SoftmaxCrossEntropy
-from skmanualnet._init import initial_parameters
-from skmanualnet._network import Network, ParameterLayout, loss_and_gradient
+from skmanualnet._heads.heads import SigmoidCrossEntropy, SoftmaxCrossEntropy
 from skmanualnet._nn.activation import ActivationLayer
+from skmanualnet._nn.activations import ACTIVATIONS
 from skmanualnet._nn.dense import Dense
+from skmanualnet._nn.init import initial_parameters
 from skmanualnet._nn.layer import Context
+from skmanualnet._nn.network import Network, ParameterLayout, loss_and_gradient
 from skmanualnet._nn.sequence import LayeredNetwork
-from skmanualnet._workspace import Workspace
+from skmanualnet._nn.workspace import Workspace
 
 
 def dense_layers(units, activations, init="glorot_uniform"):
@@ -88,7 +88,7 @@ def test_loss_and_gradient_equal_the_dense_network_bit_for_bit(
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_a_group_learning_rate_multiplier_scales_its_steps(solver):
     from skmanualnet._nn.layer import Parameter
-    from skmanualnet._optimizers import SGD, Adam
+    from skmanualnet._training.optimizers import SGD, Adam
 
     class SlowBias(Dense):
         """A dense layer whose bias learns at ρ times the rate."""

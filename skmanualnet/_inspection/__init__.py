@@ -1,0 +1,6 @@
+"""Inspection: :func:`~skmanualnet.trace_step` (``trace.py``; how a trace reads,
+``trace_format.py``, and is drawn, ``trace_plot.py``), the gradient check, the
+training-curve display, the training problem they start from
+(``inspected.py``: the same one as ``fit``), and the loop-by-loop reference
+(``reference.py``) that the tests hold the vectorised passes to.
+"""
