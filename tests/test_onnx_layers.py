@@ -20,15 +20,10 @@ from onnx.numpy_helper import to_array  # noqa: E402
 
 from skmanualnet._export.converters import to_onnx  # noqa: E402
 
+from .test_layer_options import OPTIONS as LAYER_OPTIONS  # noqa: E402
+
 OPTIONS = {
-    "dropout": dict(dropout=0.2),
-    "dropout per layer": dict(hidden_layer_sizes=(8, 6), dropout=(0.3, 0.0)),
-    "batch norm": dict(normalization="batch"),
-    "layer norm": dict(normalization="layer"),
-    "input scale": dict(input_scale=True),
-    "periodic": dict(input_embedding="periodic", embedding_size=3),
-    "piecewise linear": dict(input_embedding="piecewise_linear", embedding_size=4),
-    "parametric": dict(parametric_activation=True, activation="tanh"),
+    **LAYER_OPTIONS,
     "parametric gelu": dict(parametric_activation=True, activation="gelu"),
     "all at once": dict(
         hidden_layer_sizes=(8, 6),

@@ -223,12 +223,17 @@ def update_steps(trace):
     return steps
 
 
+def update_equation(trace):
+    """The trace's update rule, or what L-BFGS does instead."""
+    return trace.equations.get("update") or (
+        "none: L-BFGS takes its step from a line search over the whole training set"
+    )
+
+
 def sections(trace):
     """[(title, remark, steps)]: forward, loss, backward, update."""
     B, L = len(trace.w), len(trace.a) - 1
-    update = trace.equations.get("update") or (
-        "none: L-BFGS takes its step from a line search over the whole training set"
-    )
+    update = update_equation(trace)
     return [
         (
             "Forward",

@@ -9,7 +9,15 @@ The layers are numbered k = 1 … m, x⁰ = X and xᵏ the output of layer k; a
 cache entry that is the layer's input or output is named, not printed again.
 """
 
-from .trace_format import Step, at_layer, loss_steps, render_html, render_text, sup
+from .trace_format import (
+    Step,
+    at_layer,
+    loss_steps,
+    render_html,
+    render_text,
+    sup,
+    update_equation,
+)
 
 #: the L2 penalty over the parameter groups that decay, c_g the group's factor
 _PENALTY = "(α / (2Σs)) Σ_g c_g ‖θ_g‖²"
@@ -98,9 +106,7 @@ def layer_sections(trace):
     """[(title, remark, steps)]: forward, loss, backward, update."""
     B, m = len(trace.w), len(trace.layers)
     names = " → ".join(layer.name for layer in trace.layers)
-    update = trace.equations.get("update") or (
-        "none: L-BFGS takes its step from a line search over the whole training set"
-    )
+    update = update_equation(trace)
     return [
         (
             "Forward",
