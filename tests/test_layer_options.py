@@ -73,6 +73,11 @@ def test_backprop_through_each_option_matches_finite_differences(name):
         # error compares rounding noise with 0
         intercepts = intercepts[1:]
     assert max(errors["coefs"] + intercepts) < 1e-6
+    # and every other layer's parameters (γ, β, s, α, w, b, V, c)
+    parametrised = {"batch norm", "layer norm", "input scale", "periodic",
+                    "parametric"}  # fmt: skip
+    assert bool(errors["layers"]) == (name in parametrised)
+    assert max(errors["layers"].values(), default=0.0) < 1e-6
 
 
 @pytest.mark.parametrize("name", sorted(OPTIONS))

@@ -41,7 +41,9 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6, classes=None)
     Returns
     -------
     errors : dict
-        ``{"coefs": [error of W¹, …], "intercepts": [error of b¹, …]}``.
+        ``{"coefs": [error of W¹, …], "intercepts": [error of b¹, …]}``; with
+        layer options, also ``"layers"``: the error of every other layer's
+        parameters, by ``"k name.parameter"`` (``"2 batch_norm.gamma"``).
 
     Raises
     ------
@@ -80,9 +82,27 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6, classes=None)
 
     W_a, b_a = layout.unpack(analytic)
     W_n, b_n = layout.unpack(numeric)
-    return {
+    errors = {
         "coefs": [_relative_error(a, n) for a, n in zip(W_a, W_n, strict=True)],
         "intercepts": [_relative_error(a, n) for a, n in zip(b_a, b_n, strict=True)],
+    }
+    if hasattr(problem.network, "layers"):  # the other layers' parameters
+        errors["layers"] = _layer_errors(problem.network, analytic, numeric)
+    return errors
+
+
+def _layer_errors(network, analytic, numeric):
+    """{"k name.parameter": error} for the parameters of the layers other
+    than the dense ones (k: the layer's place in the sequence, from 1)."""
+    unpack = network.layout.unpack_layers
+    return {
+        f"{k} {layer.name}.{name}": _relative_error(a, numeric_params[name])
+        for k, (layer, analytic_params, numeric_params) in enumerate(
+            zip(network.layers, unpack(analytic), unpack(numeric), strict=True),
+            start=1,
+        )
+        if layer.name != "dense"
+        for name, a in analytic_params.items()
     }
 
 
