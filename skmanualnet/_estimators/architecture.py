@@ -165,11 +165,18 @@ def hidden_block(architecture, n_in, n_out, activation, rate, weight_init):
     return layers
 
 
-def layered_network(architecture, X, sample_weight, hidden, n_outputs, activations,
-                    weight_init, head, alpha, fitted=None):  # fmt: skip
+def layered_network(architecture, dense, X, sample_weight, weight_init, *, solver,
+                    rows, fitted=None, continues=None):  # fmt: skip
     """The :class:`~skmanualnet._nn.sequence.LayeredNetwork` of the options,
-    for training rows X (the piecewise-linear bins are their quantiles), or
-    continuing the ``fitted`` one (its bins and a copy of its state)."""
+    with the widths, activations, head and penalty of the ``dense`` network
+    they extend, for training rows X (the piecewise-linear bins are their
+    weighted quantiles), or continuing the ``fitted`` one (its bins and a copy
+    of its state). The options are checked against X, the ``solver`` and
+    ``rows = (training rows, batch size)`` first, and the layers against those
+    of the network a continued fit ``continues``."""
+    check_architecture(architecture, X, solver, *rows)
+    *hidden, n_outputs = dense.layout.layer_units[1:]
+    activations = dense.activations
     layers, width = input_layers(architecture, X, sample_weight, fitted)
     for n_out, activation, rate in zip(
         hidden, activations, architecture.dropout, strict=True
@@ -179,12 +186,14 @@ def layered_network(architecture, X, sample_weight, hidden, n_outputs, activatio
         )
         width = n_out
     layers.append(Dense(width, n_outputs, weight_init, activations[-1].name))
-    network = LayeredNetwork.of(layers, head, alpha, X.dtype)
+    network = LayeredNetwork.of(layers, dense.head, dense.alpha, X.dtype)
     if fitted is not None:
         fitted_state = [state for state in fitted.state if state]
         for state in (state for state in network.state if state):
             for name, array in fitted_state.pop(0).items():
                 state[name] = array.astype(X.dtype, copy=True)
+    if continues is not None:
+        check_same_layers(continues, network)
     return network
 
 

@@ -28,13 +28,7 @@ from .._training.optimizers import resume_or_make_optimizer
 from .._training.problem import TrainingProblem, batch_penalty_network, split_validation
 from .._training.stopping import StoppingRule
 from .activation_param import resolve_activations
-from .architecture import (
-    check_architecture,
-    check_same_layers,
-    layered_network,
-    resolve_architecture,
-    with_noise,
-)
+from .architecture import layered_network, resolve_architecture, with_noise
 from .continued import check_continuable, fitted_dtype, start_history
 from .params import (
     SHARED_CONSTRAINTS,
@@ -184,32 +178,26 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         θ₀: drawn from ``random_state`` when ``fresh``, else the fitted θ."""
         architecture = resolve_architecture(self, len(hidden))
         fitted = None if fresh else getattr(self, "_layered", None)
-        if architecture.dense and fitted is None:  # the dense network
-            if not fresh:
-                return network, network.layout.pack(
-                    self.coefs_, self.intercepts_, X.dtype
-                )
+        # the sequence when an option adds layers, or a layered fit goes on (a
+        # dense fit may go on with dropout, which holds no parameters)
+        layered = None if architecture.dense and fitted is None else layered_network(
+            architecture, network, X, sample_weight, self.weight_init,
+            solver=self.solver, rows=training_rows(self, X.shape[0]),
+            fitted=fitted, continues=None if fresh else (fitted or network),
+        )  # fmt: skip
+        if fitted is not None:
+            theta = self._theta.astype(X.dtype, copy=True)
+        elif not fresh:
+            theta = network.layout.pack(self.coefs_, self.intercepts_, X.dtype)
+        elif layered is not None:
+            theta = layered.initial_parameters(random_state, X.dtype)
+        else:
             theta = initial_parameters(
                 network.layout, network.activations, self.weight_init,
                 random_state, X.dtype,
             )  # fmt: skip
+        if layered is None:
             return network, theta
-        check_architecture(
-            architecture, X, self.solver, *training_rows(self, X.shape[0])
-        )
-        layered = layered_network(
-            architecture, X, sample_weight, hidden, network.layout.layer_units[-1],
-            network.activations, self.weight_init, network.head, network.alpha,
-            fitted=fitted,
-        )  # fmt: skip
-        if fresh:
-            theta = layered.initial_parameters(random_state, X.dtype)
-        elif fitted is None:  # a dense fit continued with dropout
-            check_same_layers(network, layered)
-            theta = network.layout.pack(self.coefs_, self.intercepts_, X.dtype)
-        else:
-            check_same_layers(fitted, layered)
-            theta = self._theta.astype(X.dtype, copy=True)
         return with_noise(layered, architecture, random_state), theta
 
     # --- fit ----------------------------------------------------------------
@@ -325,19 +313,13 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         return optimizer
 
     def _stopping_rule(self):
-        """The rule of the last call when it watched the training loss and still
-        does (partial_fit and warm start count on), else a new one: a held-out
-        split is drawn afresh by every fit, and so is what is known about it."""
+        """This call's stopping rule: :meth:`StoppingRule.carried_on`."""
         watch = "training loss"
         if self.early_stopping:
             watch = f"validation {self.early_stopping_metric}"
-        rule = self._stopping
-        if rule is None or rule.watch != watch or rule.validates:
-            rule = StoppingRule(watch, self.tol, self.n_iter_no_change)
-        else:  # carried on, as a copy (as the optimizer)
-            rule = copy.deepcopy(rule)
-        rule.tol, rule.n_iter_no_change = self.tol, self.n_iter_no_change
-        return rule
+        return StoppingRule.carried_on(
+            self._stopping, watch, self.tol, self.n_iter_no_change
+        )
 
     def _split(self, problem, random_state):
         """(X, T, s) to train on, and the held-out :class:`ValidationSet` (None

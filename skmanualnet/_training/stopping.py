@@ -5,6 +5,8 @@ held-out split (its score, or its loss), and the parameters θ of the best epoch
 by that metric are kept, to be restored when training ends.
 """
 
+import copy
+
 import numpy as np
 
 #: What a rule can watch.
@@ -34,6 +36,18 @@ class StoppingRule:
         self.no_improvement_count = 0
         self.best_theta = None
         self.best_state = None
+
+    @classmethod
+    def carried_on(cls, previous, watch, tol, n_iter_no_change):
+        """The ``previous`` call's rule, as a copy with these settings, when it
+        watched the training loss and still does (partial_fit and warm start
+        count on); else a new one: a held-out split is drawn afresh by every
+        fit, and so is what is known about it."""
+        if previous is None or previous.watch != watch or previous.validates:
+            return cls(watch, tol, n_iter_no_change)
+        rule = copy.deepcopy(previous)  # the fitted rule stays until success
+        rule.tol, rule.n_iter_no_change = tol, n_iter_no_change
+        return rule
 
     @property
     def validates(self):
