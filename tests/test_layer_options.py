@@ -20,6 +20,7 @@ from skmanualnet import (
     check_gradients,
     trace_step,
 )
+from skmanualnet._estimators.base import fitted_sequence
 
 from ._data import make_regression_task, make_task
 
@@ -127,6 +128,8 @@ def test_warm_start_may_add_dropout_to_a_dense_fit():
     coefs = [W.copy() for W in model.coefs_]
     model.set_params(dropout=0.1).fit(X, y)
     assert not np.array_equal(model.coefs_[0], coefs[0])
+    network, _ = fitted_sequence(model)  # the continued fit trained with dropout
+    assert "dropout" in [layer.name for layer in network.layers]
 
 
 @pytest.mark.parametrize(
