@@ -1,12 +1,13 @@
 """The layers an estimator's parameters ask for, and the network they make.
 
-The parameters ``dropout``, ``normalization``, ``input_scale``,
-``input_embedding`` (with ``embedding_size``) and ``parametric_activation``
-add layers to the dense network; at their defaults the estimator trains
-today's dense network (:class:`~skmanualnet._nn.network.Network`) bit for bit.
+The parameters ``categorical_features``, ``dropout``, ``normalization``,
+``input_scale``, ``input_embedding`` (with ``embedding_size``) and
+``parametric_activation`` add layers to the dense network; at their
+defaults the estimator trains today's dense network
+(:class:`~skmanualnet._nn.network.Network`) bit for bit.
 Otherwise the network is the sequence (:mod:`skmanualnet._nn`)::
 
-    [scale] → [embedding]
+    [category embedding] → [scale] → [embedding]
       → (dense → [normalisation] → activation → [dropout]) × hidden → dense
 """
 
@@ -19,6 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._nn.activation import ActivationLayer
 from .._nn.batch_norm import BatchNorm
+from .._nn.category_embedding import CategoryEmbedding
 from .._nn.dense import Dense
 from .._nn.dropout import Dropout, check_rate
 from .._nn.layer_norm import LayerNorm
@@ -41,6 +43,7 @@ ARCHITECTURE_CONSTRAINTS = {
     "input_embedding": [StrOptions(set(EMBEDDINGS)), None],
     "embedding_size": [Interval(Integral, 1, None, closed="left")],
     "parametric_activation": ["boolean"],
+    "categorical_features": ["array-like", None],
 }
 
 
@@ -54,12 +57,14 @@ class Architecture:
     input_embedding: str | None = None
     embedding_size: int = 16
     parametric_activation: bool = False
+    categorical_features: tuple = ()
 
     @property
     def dense(self):
         """True when no option adds a layer: the dense network, bit for bit."""
         return not (
-            any(self.dropout)
+            self.categorical_features
+            or any(self.dropout)
             or self.normalization
             or self.input_scale
             or self.input_embedding
@@ -67,10 +72,11 @@ class Architecture:
         )
 
 
-def resolve_architecture(estimator, n_hidden):
+def resolve_architecture(estimator, n_hidden, n_features):
     """The :class:`Architecture` of ``estimator``'s parameters for ``n_hidden``
-    hidden layers; a per-layer ``dropout`` of the wrong length, or a rate
-    outside [0, 1), is refused naming the parameter."""
+    hidden layers and ``n_features`` input columns; a per-layer ``dropout``
+    of the wrong length, or a rate outside [0, 1), is refused naming the
+    parameter."""
     dropout = estimator.dropout
     if isinstance(dropout, list | tuple):
         if len(dropout) != n_hidden:
@@ -90,22 +96,89 @@ def resolve_architecture(estimator, n_hidden):
         input_embedding=estimator.input_embedding,
         embedding_size=int(estimator.embedding_size),
         parametric_activation=bool(estimator.parametric_activation),
+        categorical_features=category_columns(
+            estimator.categorical_features, n_features
+        ),
+    )
+
+
+def category_columns(categorical_features, n_features):
+    """The indices of the columns ``categorical_features`` names (indices, or
+    a boolean mask of the ``n_features`` columns), sorted; () for None."""
+    if categorical_features is None:
+        return ()
+    given = np.asarray(categorical_features)
+    if given.dtype == bool and given.ndim == 1 and given.size == n_features:
+        return tuple(int(j) for j in np.flatnonzero(given))
+    whole = given.ndim == 1 and np.issubdtype(given.dtype, np.integer)
+    if given.size == 0 or not whole or not np.all((0 <= given) & (given < n_features)):
+        raise ValueError(
+            f"categorical_features={categorical_features!r} must name columns of "
+            f"X: distinct indices in [0, {n_features}), or a boolean mask of "
+            f"length {n_features}."
+        )
+    if len(set(given.tolist())) != given.size:
+        raise ValueError(
+            f"categorical_features={categorical_features!r} names a column twice."
+        )
+    return tuple(sorted(int(j) for j in given))
+
+
+def category_counts(X, columns):
+    """n_j = 1 + the largest code in column j of the training rows: the known
+    categories of each categorical column (negative codes are missing). A
+    code must be a whole number; anything else is refused."""
+    counts = []
+    for j in columns:
+        codes = X[:, j]
+        if not np.all(np.floor(codes) == codes):
+            raise ValueError(
+                f"Column {j} of X is in categorical_features but holds "
+                f"{float(codes[np.floor(codes) != codes][0])!r}: categorical columns "
+                "hold category codes 0, 1, 2, … (negative for missing), as "
+                "sklearn.preprocessing.OrdinalEncoder writes them."
+            )
+        counts.append(max(int(codes.max(initial=-1)) + 1, 1))
+    return counts
+
+
+def transforms_each_feature(estimator):
+    """True when an option reads X column by column (dense X only)."""
+    return bool(
+        estimator.input_scale
+        or estimator.input_embedding
+        or estimator.categorical_features is not None
     )
 
 
 def check_architecture(architecture, X, solver, n_rows, batch_size):
     """Refuse what the layers cannot train on: input layers on sparse X,
     dropout under L-BFGS, batch normalisation on batches of one row."""
-    per_feature = architecture.input_scale or architecture.input_embedding
+    per_feature = (
+        architecture.input_scale
+        or architecture.input_embedding
+        or architecture.categorical_features
+    )
     if sparse.issparse(X) and per_feature:
         option = (
             f"input_embedding={architecture.input_embedding!r}"
             if architecture.input_embedding
             else "input_scale=True"
+            if architecture.input_scale
+            else "categorical_features"
         )
         raise ValueError(
             f"{option} transforms each feature of a dense X; got a sparse matrix. "
             "Pass X.toarray(), or leave the option at its default."
+        )
+    if architecture.categorical_features and (
+        architecture.input_embedding == "piecewise_linear"
+    ):
+        raise ValueError(
+            "input_embedding='piecewise_linear' bins each column at the training "
+            "rows' quantiles, but with categorical_features the columns after "
+            "the category embedding are learned: use input_embedding='periodic' "
+            "or None with categorical_features."
         )
     if solver == "lbfgs" and any(architecture.dropout):
         raise ValueError(
@@ -128,6 +201,9 @@ def input_layers(architecture, X, sample_weight=None, fitted=None):
     piecewise-linear bins are the quantiles of X, or those of the ``fitted``
     network that a continued fit carries on (weighted by ``sample_weight``)."""
     layers, width = [], X.shape[1]
+    if architecture.categorical_features:
+        layers.append(category_layer(architecture, X, fitted))
+        width = layers[-1].n_out
     if architecture.input_scale:
         layers.append(Scale(width))
     if architecture.input_embedding == "periodic":
@@ -149,6 +225,19 @@ def input_layers(architecture, X, sample_weight=None, fitted=None):
         )
         layers.append(PiecewiseLinearEmbedding(edges))
     return layers, (layers[-1].n_out if layers else width)
+
+
+def category_layer(architecture, X, fitted=None):
+    """The category embedding of the categorical columns: as many known
+    categories as the training rows' codes show, or as the ``fitted`` network
+    a continued fit carries on knows."""
+    columns = architecture.categorical_features
+    known = [
+        layer.n_categories for layer in getattr(fitted, "layers", ())
+        if isinstance(layer, CategoryEmbedding)
+    ]  # fmt: skip
+    counts = known[0] if known else category_counts(X, columns)
+    return CategoryEmbedding(X.shape[1], columns, counts, architecture.embedding_size)
 
 
 def hidden_block(architecture, n_in, n_out, activation, rate, weight_init):

@@ -28,7 +28,12 @@ from .._training.optimizers import resume_or_make_optimizer
 from .._training.problem import TrainingProblem, batch_penalty_network, split_validation
 from .._training.stopping import StoppingRule
 from .activation_param import resolve_activations
-from .architecture import layered_network, resolve_architecture, with_noise
+from .architecture import (
+    layered_network,
+    resolve_architecture,
+    transforms_each_feature,
+    with_noise,
+)
 from .continued import check_continuable, fitted_dtype, start_history
 from .params import (
     SHARED_CONSTRAINTS,
@@ -44,6 +49,7 @@ from .params import (
 from .validation import (
     check_finite_outputs,
     check_magnitude,
+    first_fit_diverged,
     undo_on_failure,
     validate_X,
 )
@@ -176,7 +182,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
     def _parameters(self, network, X, sample_weight, hidden, fresh, random_state):
         """The network the layer options make of the dense ``network``, and
         θ₀: drawn from ``random_state`` when ``fresh``, else the fitted θ."""
-        architecture = resolve_architecture(self, len(hidden))
+        architecture = resolve_architecture(self, len(hidden), X.shape[1])
         fitted = None if fresh else getattr(self, "_layered", None)
         # the sequence when an option adds layers, or a layered fit goes on (a
         # dense fit may go on with dropout, which holds no parameters)
@@ -373,15 +379,8 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        # the per-feature input layers transform a dense X only
-        tags.input_tags.sparse = not (self.input_scale or self.input_embedding)
+        tags.input_tags.sparse = not transforms_each_feature(self)
         return tags
-
-
-def first_fit_diverged(error, was_fitted):
-    """A first fit that diverged keeps its last finite weights, to be inspected;
-    any other failure, or a failure of a fitted estimator, is undone."""
-    return isinstance(error, DivergenceError) and not was_fitted
 
 
 def next_step_optimizer(estimator, problem):

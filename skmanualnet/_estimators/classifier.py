@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .._heads.heads import HEADS
-from .base import BaseManualMLP, first_fit_diverged
+from .base import BaseManualMLP
 from .docstrings import document_shared_parameters
 from .labels import (
     check_indicator_matrix,
@@ -23,7 +23,12 @@ from .labels import (
     check_same_task,
     new_label_binarizer,
 )
-from .validation import check_sample_weight, undo_on_failure, weigh_classes
+from .validation import (
+    check_sample_weight,
+    first_fit_diverged,
+    undo_on_failure,
+    weigh_classes,
+)
 
 
 @document_shared_parameters
@@ -139,6 +144,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         input_embedding=None,
         embedding_size=16,
         parametric_activation=False,
+        categorical_features=None,
         class_weight=None,
         early_stopping_metric="score",
     ):
@@ -173,6 +179,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self.input_embedding = input_embedding
         self.embedding_size = embedding_size
         self.parametric_activation = parametric_activation
+        self.categorical_features = categorical_features
         self.class_weight = class_weight
         self.early_stopping_metric = early_stopping_metric
 

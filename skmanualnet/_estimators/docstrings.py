@@ -92,11 +92,19 @@ SHARED_PARAMETERS_DOC = """\
         piecewise-linear encoding over bins at the training rows' quantiles
         ("piecewise_linear").
     embedding_size : int, default=16
-        Frequencies per feature ("periodic"), or the most bins per feature
-        ("piecewise_linear").
+        Frequencies per feature ("periodic"), the most bins per feature
+        ("piecewise_linear"), and the length of each category's learned
+        vector (``categorical_features``).
     parametric_activation : bool, default=False
         Each hidden unit's activation becomes z + α (φ(z) − z), with α learned
         (starting at 1, the plain activation).
+    categorical_features : array-like of int or bool, default=None
+        The columns of X that hold category codes 0, 1, 2, … (as
+        :class:`~sklearn.preprocessing.OrdinalEncoder` writes them; negative
+        for missing): indices, or a boolean mask. Each category is looked up
+        as a learned vector of ``embedding_size`` numbers (dense X only); a
+        code not seen in training, or negative, takes a shared vector that
+        starts at 0.
 """
 
 

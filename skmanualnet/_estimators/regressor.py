@@ -14,9 +14,14 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
 from .._heads.heads import LINKS, regression_head
-from .base import BaseManualMLP, first_fit_diverged
+from .base import BaseManualMLP
 from .docstrings import document_shared_parameters
-from .validation import check_sample_weight, real_targets, undo_on_failure
+from .validation import (
+    check_sample_weight,
+    first_fit_diverged,
+    real_targets,
+    undo_on_failure,
+)
 
 LOSSES = ("squared_error", "poisson", "absolute_error", "huber", "quantile")
 
@@ -149,6 +154,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         input_embedding=None,
         embedding_size=16,
         parametric_activation=False,
+        categorical_features=None,
         early_stopping_metric="score",
         loss="squared_error",
         huber_delta=1.0,
@@ -185,6 +191,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         self.input_embedding = input_embedding
         self.embedding_size = embedding_size
         self.parametric_activation = parametric_activation
+        self.categorical_features = categorical_features
         self.early_stopping_metric = early_stopping_metric
         self.loss = loss
         self.huber_delta = huber_delta

@@ -13,6 +13,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._training.divergence import DivergenceError
+
 #: Fragments of numpy's messages when an array cannot be converted to floats.
 _CONVERSION_FAILURES = (
     "could not convert",
@@ -256,3 +258,9 @@ def undo_on_failure(est, keep_if=lambda error, was_fitted: False):
             kept = {k: v for k, v in vars(est).items() if k not in failed}
             est.__dict__ = {**kept, **saved}  # one assignment: never half restored
         raise
+
+
+def first_fit_diverged(error, was_fitted):
+    """A first fit that diverged keeps its last finite weights, to be inspected;
+    any other failure, or a failure of a fitted estimator, is undone."""
+    return isinstance(error, DivergenceError) and not was_fitted
