@@ -8,6 +8,8 @@ from ._inspection.display import TrainingCurveDisplay
 from ._inspection.gradcheck import check_gradients
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
+from ._tabular.estimators import TabularMLPClassifier, TabularMLPRegressor
+from ._tabular.preprocessor import TabularPreprocessor
 from ._tabular.robust_scale import RobustScaleSmoothClip
 from ._training.config import config_context, get_config, set_config
 from ._training.divergence import DivergenceError
@@ -22,6 +24,9 @@ __all__ = [
     "ManualMLPClassifier",
     "ManualMLPRegressor",
     "RobustScaleSmoothClip",
+    "TabularMLPClassifier",
+    "TabularMLPRegressor",
+    "TabularPreprocessor",
     "TrainingCurveDisplay",
     "check_gradients",
     "config_context",

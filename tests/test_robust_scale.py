@@ -70,3 +70,16 @@ def test_smooth_clip_is_odd_increasing_and_bounded(x):
     assert smooth_clip(-x, 3.0) == -smooth_clip(x, 3.0)
     assert abs(smooth_clip(x, 3.0)) < 3.0
     assert smooth_clip(x + 1, 3.0) > smooth_clip(x, 3.0) or x >= 1e8
+
+
+def test_a_row_of_weight_k_counts_as_k_copies():
+    rng = np.random.RandomState(2)
+    X = np.c_[rng.standard_exponential(30), rng.standard_normal(30)]
+    X[::7, 1] = np.nan
+    k = rng.randint(0, 4, 30)
+    weighted = RobustScaleSmoothClip().fit(X, sample_weight=k)
+    repeated = RobustScaleSmoothClip().fit(np.repeat(X, k, axis=0))
+    assert_array_equal(weighted.center_, repeated.center_)
+    assert_array_equal(weighted.scale_, repeated.scale_)
+    # and the weights matter: unweighted, the quartiles move
+    assert not np.array_equal(RobustScaleSmoothClip().fit(X).scale_, weighted.scale_)

@@ -1,2 +1,2 @@
-"""The tabular estimators' preprocessing: a table as it comes to numbers the
-network takes (robust scaling and smooth clipping of numbers)."""
+"""Tables as they come: the preprocessing (column kinds, robust scaling and
+smooth clipping, encoders) and the tabular MLPs built on it."""

@@ -23,23 +23,37 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 
-def robust_centre(X):
-    """m_j, the median of each column (NaN ignored; 0 for an all-NaN column)."""
+def quantiles(X, q, sample_weight=None):
+    """q_p of each column: the smallest value whose rows carry at least a
+    share p of the (weighted) rows, NaN ignored (the inverted CDF, so that a
+    row of weight k counts as k copies of it); NaN for an all-NaN column."""
+    weights = None if sample_weight is None else np.broadcast_to(
+        np.asarray(sample_weight, dtype=float)[:, None], X.shape
+    )  # fmt: skip
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-        median = np.nanmedian(X, axis=0)
+        return np.nanpercentile(X, q, axis=0, method="inverted_cdf", weights=weights)
+
+
+def robust_centre(X, sample_weight=None):
+    """m_j, the median of each column (NaN ignored; 0 for an all-NaN column)."""
+    median = quantiles(X, 50, sample_weight)
     return np.where(np.isfinite(median), median, 0.0)
 
 
-def robust_spread(X):
+def robust_spread(X, sample_weight=None):
     """s_j = q₇₅ − q₂₅ of each column (NaN ignored), else (max − min) / 2,
     else 1: a positive scale for every feature."""
+    q25, q75 = quantiles(X, [25, 75], sample_weight)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
-        q25, q75 = np.nanpercentile(X, [25, 75], axis=0)
         half_range = (np.nanmax(X, axis=0) - np.nanmin(X, axis=0)) / 2
     spread = np.where(q75 > q25, q75 - q25, half_range)
     return np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
@@ -73,7 +87,8 @@ class RobustScaleSmoothClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
     Attributes
     ----------
     center_ : ndarray of shape (n_features,)
-        The median of each feature.
+        The median of each feature (the smallest value with half the rows at
+        or below it).
     scale_ : ndarray of shape (n_features,)
         Its inter-quartile range, or half its range where that is 0, or 1 for
         a constant feature.
@@ -98,7 +113,7 @@ class RobustScaleSmoothClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         self.clip = clip
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Learn each feature's median and spread.
 
         Parameters
@@ -107,6 +122,8 @@ class RobustScaleSmoothClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
             Numeric features; NaN is ignored.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Row weights: a row of weight k counts as k copies of it.
 
         Returns
         -------
@@ -115,7 +132,10 @@ class RobustScaleSmoothClip(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         X = validate_data(
             self, X, dtype=(np.float64, np.float32), ensure_all_finite="allow-nan"
         )
-        self.center_, self.scale_ = robust_centre(X), robust_spread(X)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        self.center_ = robust_centre(X, sample_weight)
+        self.scale_ = robust_spread(X, sample_weight)
         return self
 
     def transform(self, X):
