@@ -67,7 +67,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet import (
+    ManualMLPClassifier,
+    ManualMLPRegressor,
+    TabularMLPClassifier,
+    TabularMLPRegressor,
+)
 
 try:  # run as a script: python benchmarks/bench_tabular.py
     import tabular_data as data
@@ -126,6 +131,15 @@ def sklearn_mlp(task, seed, epochs):
     return usual_pipeline(cls(random_state=seed, **options), task)
 
 
+def tabular_mlp(task, seed, epochs, **options):
+    """The package's tabular MLP (defaults, or the given options) on the table
+    as it is: its own preprocessing."""
+    cls = TabularMLPClassifier if task == CLF else TabularMLPRegressor
+    if epochs:
+        options["max_iter"] = epochs
+    return cls(random_state=seed, **options)
+
+
 def hist_gradient_boosting(task, seed, epochs):
     """HistGradientBoosting on the table as it is, categories from the dtype."""
     cls = HGBClassifier if task == CLF else HGBRegressor
@@ -155,6 +169,7 @@ MODELS = {
     "sklearn-MLP": sklearn_mlp,
     "HGB": hist_gradient_boosting,
     "recipe": partial(manual_mlp, **RECIPE),
+    "TabularMLP": tabular_mlp,
     "RealMLP-TD": realmlp_td,
 }
 #: models run only when asked for, and only when their packages are installed
@@ -263,6 +278,7 @@ def chosen_tables(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", nargs="+", choices=data.TABLES)
+    parser.add_argument("--models", nargs="+", choices=MODELS, help="default: all")
     parser.add_argument("--seeds", type=int, default=3, help="fits per model")
     parser.add_argument("--max-rows", type=int, default=10000, help="rows per table")
     parser.add_argument("--epochs", type=int, help="epochs (iterations) per fit")
@@ -279,7 +295,9 @@ def main():
     if args.threads:  # HistGradientBoosting's OpenMP too (torch: n_threads below)
         threadpool_limits(args.threads, user_api="openmp")
         MODELS["RealMLP-TD"] = partial(realmlp_td, n_threads=args.threads)
-    models = [m for m in MODELS if m not in OPTIONAL or args.with_realmlp]
+    models = args.models or [
+        m for m in MODELS if m not in OPTIONAL or args.with_realmlp
+    ]
     tables = chosen_tables(args)
     print(f"{'table':<16}{'source':<32}{'rows':>7}{'cols':>5}{'num':>5}{'cat':>5}"
           f"{'rows-NA':>8}  task")  # fmt: skip

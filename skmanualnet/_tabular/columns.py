@@ -59,7 +59,7 @@ def named_columns(categorical_features, n_columns, X):
     names of a DataFrame, or a boolean mask; None names none."""
     if categorical_features is None:
         return set()
-    given = list(np.ravel(categorical_features))
+    given = np.ravel(categorical_features).tolist()
     if len(given) == n_columns and all(isinstance(g, bool | np.bool_) for g in given):
         return {j for j, flag in enumerate(given) if flag}
     names = list(X.columns) if is_dataframe(X) else []

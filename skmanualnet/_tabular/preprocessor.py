@@ -19,7 +19,11 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
 from .columns import (
     CATEGORY,
@@ -115,6 +119,15 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         """
         X = checked_table(self, X, reset=True)
         self.kinds_ = column_kinds(X, self.categorical_features)
+        if sample_weight is not None:  # a row of weight 0 is not in the table
+            sample_weight = _check_sample_weight(sample_weight, np.empty(X.shape[:1]))
+            kept = np.flatnonzero(sample_weight > 0)
+            if not kept.size:
+                raise ValueError(
+                    "Sample weights must contain at least one non-zero number."
+                )
+            X = X.iloc[kept] if is_dataframe(X) else X[kept]
+            sample_weight = sample_weight[kept]
         numbers = self._numbers(X)
         self.scaler_ = RobustScaleSmoothClip(clip=self.clip)
         if numbers.shape[1]:
