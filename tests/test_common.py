@@ -3,7 +3,14 @@
 import numpy as np
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmanualnet import CustomActivation, ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet import (
+    CustomActivation,
+    ManualMLPClassifier,
+    ManualMLPRegressor,
+    TabularMLPClassifier,
+    TabularMLPRegressor,
+    TabularPreprocessor,
+)
 
 
 def softsign(z):
@@ -59,11 +66,18 @@ LAYERED = [
     ManualMLPRegressor(hidden_layer_sizes=(8, 6), normalization="layer"),
     ManualMLPRegressor(solver="lbfgs", normalization="batch"),
 ]
+#: the tabular estimators, smaller than their defaults for time, and their
+#: preprocessing (tests/test_tabular*.py check them on real tables)
+TABULAR = [
+    TabularPreprocessor(),
+    TabularMLPClassifier(hidden_layer_sizes=(64, 64), max_iter=100),
+    TabularMLPRegressor(hidden_layer_sizes=(32, 32), max_iter=50),
+]
 # loss="poisson" is checked in test_regressor.py, not here: sklearn's
 # check_regressor_multioutput fits negative targets whatever the positive_only
 # tag says, and a Poisson model rightly refuses them.
 
 
-@parametrize_with_checks(ESTIMATORS + LAYERED)
+@parametrize_with_checks(ESTIMATORS + LAYERED + TABULAR)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -13,9 +13,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._estimators.classifier import ManualMLPClassifier
+from .._estimators.params import training_rows
 from .._estimators.regressor import ManualMLPRegressor
 from .preprocessor import TabularPreprocessor, checked_table
 
@@ -116,13 +117,16 @@ class BaseTabularMLP(BaseEstimator):
         hold_out = self.early_stopping
         if hold_out == "auto":
             hold_out = n_rows >= AUTO_HOLD_OUT_ROWS
-        return self._network_class(
+        network = self._network_class(
             **FIXED,
             **params,
             early_stopping=hold_out,
             early_stopping_metric="loss",
             categorical_features=code_columns or None,
         )
+        # batch_size is at most so many rows: no warning when there are fewer
+        batch_size = min(self.batch_size, training_rows(network, n_rows)[0])
+        return network.set_params(batch_size=max(batch_size, 1))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -208,7 +212,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
     alpha : float, default=0.0
         L2 penalty on the weights.
     batch_size : int, default=256
-        Rows per mini-batch.
+        Rows per mini-batch (all the training rows when there are fewer).
     learning_rate_init : float, default=1e-3
         Adam's step size.
     beta_2 : float, default=0.95
@@ -347,7 +351,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
     _network_class = ManualMLPRegressor
 
     def _fit_target(self, y, sample_weight):
-        y = np.asarray(y, dtype=float)
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         weights = None if sample_weight is None else np.asarray(sample_weight, float)
         self.target_mean_ = np.average(y, axis=0, weights=weights)
         spread = np.sqrt(
