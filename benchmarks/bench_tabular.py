@@ -77,11 +77,11 @@ from skmanualnet import (
 try:  # run as a script: python benchmarks/bench_tabular.py
     import tabular_data as data
     from bench_epoch import limit_blas
-    from tabular_report import print_report
+    from tabular_report import print_ablation, print_report
 except ModuleNotFoundError:  # imported as benchmarks.bench_tabular (the docs)
     from . import tabular_data as data
     from .bench_epoch import limit_blas
-    from .tabular_report import print_report
+    from .tabular_report import print_ablation, print_report
 
 CLF = "classification"
 #: the first recipe: ManualMLP with layer options on, stopped early on a held-out
@@ -172,6 +172,18 @@ MODELS = {
     "TabularMLP": tabular_mlp,
     "RealMLP-TD": realmlp_td,
 }
+#: --ablation: the tabular MLP with one ingredient of its recipe taken out each
+ABLATIONS = {
+    "no-num-emb": dict(input_embedding=None),
+    "no-cat-emb": dict(one_hot_max_categories=10**9),  # every category one-hot
+    "no-param-act": dict(parametric_activation=False),
+    "no-dropout": dict(dropout=0.0),
+    "beta2-0.999": dict(beta_2=0.999),
+    "no-best-epoch": dict(early_stopping=False),
+}
+MODELS.update(
+    {f"Tab:{name}": partial(tabular_mlp, **o) for name, o in ABLATIONS.items()}
+)
 #: models run only when asked for, and only when their packages are installed
 OPTIONAL = {"RealMLP-TD": ("pytabkit", "torch")}
 
@@ -287,6 +299,8 @@ def main():
     parser.add_argument("--with-realmlp", action="store_true", help="pytabkit anchor")
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--quick", action="store_true", help="tiny smoke-test run")
+    parser.add_argument("--ablation", action="store_true",
+                        help="TabularMLP without each ingredient")  # fmt: skip
     args = parser.parse_args()
     if args.quick:
         args.seeds, args.max_rows, args.epochs = 1, min(args.max_rows, 1500), 5
@@ -296,8 +310,11 @@ def main():
         threadpool_limits(args.threads, user_api="openmp")
         MODELS["RealMLP-TD"] = partial(realmlp_td, n_threads=args.threads)
     models = args.models or [
-        m for m in MODELS if m not in OPTIONAL or args.with_realmlp
-    ]
+        m for m in MODELS
+        if (m not in OPTIONAL or args.with_realmlp) and not m.startswith("Tab:")
+    ]  # fmt: skip
+    if args.ablation:
+        models += [m for m in MODELS if m.startswith("Tab:") and m not in models]
     tables = chosen_tables(args)
     print(f"{'table':<16}{'source':<32}{'rows':>7}{'cols':>5}{'num':>5}{'cat':>5}"
           f"{'rows-NA':>8}  task")  # fmt: skip
@@ -306,6 +323,8 @@ def main():
     print("fits (the median fit time over seeds), model by model:")
     results = bench_models(models, tables, args)
     print_report(results, list(results[tables[0]]), args.split)
+    if args.ablation and "TabularMLP" in results[tables[0]]:
+        print_ablation(results, "TabularMLP", args.split)
 
 
 if __name__ == "__main__":

@@ -121,3 +121,22 @@ def print_report(results, models, split):
                 results, tables, models, f"{split}_logloss", f"log-loss ({split} split)"
             )
     print_summary(results, models, split)
+
+
+def print_ablation(results, base, split):
+    """What each ingredient buys: per task, the error of the model without it
+    over the error of ``base`` (the whole recipe), geometric mean over tables,
+    and the share of tables where taking it out made the error worse."""
+    print(f"\nablation ({split} split): error without the ingredient ÷ error "
+          f"of {base}, geometric mean over tables (> 1: it helps)")  # fmt: skip
+    print(f"{'task':<6}{'taken out':<16}{'err ratio':>10}{'worse on':>10}")
+    for task, tables in by_task(results).items():
+        models = [m for m in results[tables[0]] if m.startswith("Tab:")]
+        full = np.maximum(matrix(results, tables, [base], f"{split}_error"), FLOOR)
+        for model in models:
+            errors = np.maximum(
+                matrix(results, tables, [model], f"{split}_error"), FLOOR
+            )
+            ratio = geometric_mean(errors / full)[0]
+            worse = np.mean(errors > full)
+            print(f"{task[:5]:<6}{model[4:]:<16}{ratio:>10.3f}{worse:>10.0%}")
