@@ -8,10 +8,12 @@ three hidden layers of 256 with parametric activations and dropout, Adam with
 β₂ = 0.95, and the best epoch on a held-out fifth of the training rows.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
 
@@ -157,9 +159,14 @@ class BaseTabularMLP(BaseEstimator):
         ).fit(X, sample_weight=sample_weight)
         Z = self.preprocessor_.transform(X)
         network = self._network(Z.shape[0], self.preprocessor_.code_columns_)
-        self.network_ = network.fit(
-            Z, self._fit_target(y, sample_weight), sample_weight
-        )
+        target = self._fit_target(y, sample_weight)
+        with warnings.catch_warnings():
+            # the recipe runs its epochs (or stops early): the last epoch
+            # reached is its plan, not a failure to converge
+            warnings.filterwarnings(
+                "ignore", "Stochastic Optimizer: Maximum", ConvergenceWarning
+            )
+            self.network_ = network.fit(Z, target, sample_weight)
         for name in HISTORY:
             if hasattr(self.network_, name):
                 setattr(self, name, getattr(self.network_, name))
