@@ -2,6 +2,7 @@
 pipelines and searches (scikit-learn's own checks: tests/test_common.py)."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -158,3 +159,11 @@ def test_it_beats_the_plain_network_on_the_raw_codes():
     tabular = small(TabularMLPClassifier, categorical_features=[1])
     tabular.fit(codes[:400], y[:400])
     assert tabular.score(codes[400:], y[400:]) > plain.score(codes[400:], y[400:])
+
+
+def test_the_last_epoch_reached_is_the_plan_not_a_convergence_warning():
+    X, y = customers(n=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pytest.ini ignores ConvergenceWarning
+        model = small(TabularMLPClassifier, max_iter=3).fit(X, y)
+    assert model.n_iter_ == 3
