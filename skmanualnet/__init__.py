@@ -6,6 +6,7 @@ from ._estimators.regressor import ManualMLPRegressor
 from ._export.converters import register_onnx_converter, to_onnx
 from ._inspection.display import TrainingCurveDisplay
 from ._inspection.gradcheck import check_gradients
+from ._inspection.range_test import LearningRateRangeTest, learning_rate_range_test
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
 from ._tabular.robust_scale import RobustScaleSmoothClip
@@ -19,6 +20,7 @@ __all__ = [
     "CustomActivation",
     "DivergenceError",
     "LayerTrace",
+    "LearningRateRangeTest",
     "ManualMLPClassifier",
     "ManualMLPRegressor",
     "RobustScaleSmoothClip",
@@ -26,6 +28,7 @@ __all__ = [
     "check_gradients",
     "config_context",
     "get_config",
+    "learning_rate_range_test",
     "register_onnx_converter",
     "set_config",
     "to_onnx",
