@@ -156,3 +156,23 @@ def test_a_layered_network_finds_its_kinks_too():
     assert check.n_kinks > 0
     smooth = relu.set_params(activation="tanh")
     assert check_gradients(smooth, X, y, eps=0.3).n_kinks == 0
+
+
+def test_the_drawn_layers_cross_out_dropped_units_and_show_batch_statistics():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    trace, steps = _layered_trace(dropout=0.5, normalization="batch")
+    figure = trace.plot(sample=1)
+    ax = figure.axes[0]
+    crosses = [c for c in ax.collections if c.get_label() == "dropped"]
+    assert len(crosses) == 1  # one dropout layer
+    mask = steps["dropout"].details["mask"][1]
+    assert len(crosses[0].get_offsets()) == (mask == 0).sum() > 0
+    texts = [t.get_text() for t in ax.texts]
+    mu = np.ravel(steps["batch_norm"].cache["mu"])
+    assert sum("μ=" in t for t in texts) == mu.size
+    assert any(f"μ={mu[0]:.2f}" in t for t in texts)
+    plt.close(figure)

@@ -137,6 +137,28 @@ class LayerTrace:
     def _repr_html_(self):
         return format_layers_html(self)
 
+    def plot(self, sample=0, *, ax=None, precision=2):
+        """Draw the layers for one sample: a column per xᵏ, each unit with its
+        value and error x̄, dropped units crossed out, batch statistics under
+        batch normalisation's units. Needs matplotlib.
+
+        Parameters
+        ----------
+        sample : int, default=0
+            The row of the traced batch to draw.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        precision : int, default=2
+            Decimals of the numbers on the graph.
+
+        Returns
+        -------
+        figure : matplotlib Figure
+        """
+        from .trace_layers_plot import plot_layer_trace  # matplotlib only here
+
+        return plot_layer_trace(self, sample, ax=ax, precision=precision)
+
 
 def layer_equation(layer):
     """What a layer computes: its class docstring's equation, with the
