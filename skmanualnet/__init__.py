@@ -6,6 +6,8 @@ from ._estimators.regressor import ManualMLPRegressor
 from ._export.converters import register_onnx_converter, to_onnx
 from ._inspection.display import TrainingCurveDisplay
 from ._inspection.gradcheck import check_gradients
+from ._inspection.monitor import TrainingMonitor
+from ._inspection.monitor_display import TrainingMonitorDisplay
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
 from ._tabular.robust_scale import RobustScaleSmoothClip
@@ -23,6 +25,8 @@ __all__ = [
     "ManualMLPRegressor",
     "RobustScaleSmoothClip",
     "TrainingCurveDisplay",
+    "TrainingMonitor",
+    "TrainingMonitorDisplay",
     "check_gradients",
     "config_context",
     "get_config",
