@@ -16,7 +16,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 
 from .._estimators.activation_param import resolve_activations
 from .._estimators.base import STOCHASTIC_SOLVERS, BaseManualMLP
-from .monitor_stats import probe_pass, statistics
+from .monitor_stats import probe_pass, probe_problem, statistics
 from .monitor_verdicts import record_html, verdicts
 
 #: The statistics recorded, each an array of epochs × layers.
@@ -85,6 +85,7 @@ class _Run:
     record: MonitorRecord
     rows: np.ndarray
     epochs_before: int
+    problem: object = None
 
 
 class TrainingMonitor:
@@ -239,8 +240,10 @@ dead_fraction_, gradient_norm_, update_ratio_ : ndarray
     def _measure(self, estimator, X, y, epoch):
         """Run the probe pass after ``epoch`` and record its statistics."""
         run = self._runs[id(estimator)]
+        if run.problem is None:
+            run.problem = probe_problem(estimator, X[run.rows], y[run.rows])
         with np.errstate(all="ignore"):  # a diverging fit is recorded, not raised
-            values = statistics(probe_pass(estimator, X[run.rows], y[run.rows]))
+            values = statistics(probe_pass(estimator, run.problem))
         run.record.add(epoch, values)
 
     def _continued(self, estimator, before):

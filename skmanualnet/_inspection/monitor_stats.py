@@ -13,12 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._estimators.base import next_step_optimizer, training_problem
+from .._estimators.base import (
+    fitted_sequence,
+    next_step_optimizer,
+    training_problem,
+)
 from .._nn.activation import ActivationLayer
 from .._nn.network import loss_and_gradient
 from .._nn.parametric_activation import ParametricActivation
 from .._nn.sequence import PassRecord
 from .._nn.workspace import Workspace
+from .._training.blas_threads import blas_threads_for
 
 #: |a| above this is a saturated tanh unit (φ′ = 1 − a² < 0.06).
 TANH_SATURATION = 0.97
@@ -83,23 +88,37 @@ class ProbePass:
     W_next: list | None
 
 
-def probe_pass(estimator, X, y):
-    """The :class:`ProbePass` of ``estimator`` (fitted or being fitted) on the
-    probe rows (X, y): the training loss's gradient at its current θ, each
-    sample weighing 1 (``class_weight`` applies), and one step of a copy of its
-    optimizer on that gradient."""
+def probe_problem(estimator, X, y):
+    """The training problem of ``estimator`` (fitted, or being fitted) on the
+    probe rows (X, y), each weighing 1 (``class_weight`` applies): built once
+    per fit, its θ refreshed by :func:`probe_pass`."""
     # a shallow copy whose random_state draws nothing from the fit's generator
     probe = copy.copy(estimator)
     probe.random_state = 0
     with warnings.catch_warnings():  # hooks hand over the validated array
         warnings.filterwarnings("ignore", message="X does not have valid feature")
-        problem = training_problem(probe, X, y)
+        return training_problem(probe, X, y)
+
+
+def probe_pass(estimator, problem):
+    """The :class:`ProbePass` of ``estimator`` on a :func:`probe_problem`, at
+    the estimator's current θ (copied into the problem's): the training loss's
+    gradient, and one step of a copy of its optimizer on that gradient."""
     network, theta = problem.network, problem.theta
+    sequence = fitted_sequence(estimator)
+    if sequence is None:
+        current = network.layout.pack(estimator.coefs_, estimator.intercepts_,
+                                      theta.dtype)  # fmt: skip
+    else:
+        current = sequence[1]
+    np.copyto(theta, current)
     T, grad = problem.T.astype(theta.dtype), np.empty_like(theta)
-    hidden = _hidden_activations(network, theta, grad, problem.X, T)
+    # one BLAS thread where training uses one: small products pay no thread wake-up
+    with blas_threads_for(network.layout.layer_units, problem.X.shape[0]):
+        hidden = _hidden_activations(network, theta, grad, problem.X, T)
     coefs, _ = network.layout.unpack(theta)
     W_bar, _ = network.layout.unpack(grad)
-    W_next, optimizer = None, next_step_optimizer(probe, problem)
+    W_next, optimizer = None, next_step_optimizer(estimator, problem)
     if optimizer is not None:
         stepped = theta.copy()
         optimizer.step(stepped, grad.copy())
