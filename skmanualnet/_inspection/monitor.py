@@ -146,7 +146,7 @@ class TrainingMonitor:
     epochs_, activation_mean_, activation_std_, saturated_fraction_, \
 dead_fraction_, gradient_norm_, update_ratio_ : ndarray
         Those of the last record (the refit of a search): see
-        :class:`MonitorRecord`.
+        ``MonitorRecord``.
 
     Examples
     --------
