@@ -80,7 +80,7 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     bench_epoch.limit_blas(None)
     print(f"{'workload':<8}{'n':>7}{'ep':>4}{'off/s':>9}{'on/s':>9}{'on/off':>8}"
-          f"{'+ms/ep':>8}")  # fmt: skip
+          f"{'+ms/ep':>9}")  # fmt: skip
     for name in args.workloads:
         cfg, epochs, repeats = (
             dict(bench_epoch.WORKLOADS[name]),
@@ -91,7 +91,7 @@ def main():
             cfg["n"], epochs, repeats = min(cfg["n"], 1000), 2, 1
         r = bench_workload(cfg, epochs, repeats)
         print(f"{name:<8}{cfg['n']:>7}{epochs:>4}{r['off']:>9.4f}{r['on']:>9.4f}"
-              f"{r['on/off']:>8.2f}{r['+ms/ep']:>8.2f}", flush=True)  # fmt: skip
+              f"{r['on/off']:>8.2f}{r['+ms/ep']:>9.2f}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
