@@ -13,11 +13,12 @@ Run::
     python benchmarks/bench_monitor.py --workloads W1 --repeats 5
     python benchmarks/bench_monitor.py --quick            # smoke test
 
-Sample output (2-core VM; see benchmarks/README.md)::
+Sample output (2-core VM under load from other jobs, 2026-12-07: noisy; see
+benchmarks/README.md)::
 
-    workload      n  ep    off/s     on/s  on/off  +ms/ep
-    W1         1797  10   0.0067   0.0081    1.21    1.40
-    W3        20000   3   0.2166   0.2183    1.01    1.65
+    workload      n  ep    off/s     on/s  on/off   +ms/ep
+    W1         1797  10   0.0090   0.0120    1.34     3.19
+    W3        20000   3   0.2921   0.3686    1.26    76.46
 """
 
 # ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
