@@ -6,6 +6,8 @@ from ._estimators.regressor import ManualMLPRegressor
 from ._export.converters import register_onnx_converter, to_onnx
 from ._inspection.display import TrainingCurveDisplay
 from ._inspection.gradcheck import check_gradients
+from ._inspection.monitor import TrainingMonitor
+from ._inspection.monitor_display import TrainingMonitorDisplay
 from ._inspection.range_test import LearningRateRangeTest, learning_rate_range_test
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
@@ -25,6 +27,8 @@ __all__ = [
     "ManualMLPRegressor",
     "RobustScaleSmoothClip",
     "TrainingCurveDisplay",
+    "TrainingMonitor",
+    "TrainingMonitorDisplay",
     "check_gradients",
     "config_context",
     "get_config",
