@@ -6,15 +6,18 @@ K ≥ 3 exclusive classes, one sigmoid per output for binary and multilabel), ho
 class weights enter the sample weights, and how logits become labels.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .._heads.heads import HEADS
+from .._training.problem import with_label_smoothing
 from .base import BaseManualMLP, first_fit_diverged
 from .docstrings import document_shared_parameters
 from .labels import (
@@ -103,6 +106,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     _parameter_constraints: dict = {
         **BaseManualMLP._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -113,6 +117,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         weight_init="glorot_uniform",
         solver="sgd",
         alpha=1e-4,
+        weight_decay=0.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init="auto",
@@ -141,12 +146,14 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         parametric_activation=False,
         class_weight=None,
         early_stopping_metric="score",
+        label_smoothing=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
+        self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -175,6 +182,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self.parametric_activation = parametric_activation
         self.class_weight = class_weight
         self.early_stopping_metric = early_stopping_metric
+        self.label_smoothing = label_smoothing
 
     @available_if(BaseManualMLP._is_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -208,6 +216,14 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
             return self._fit(X, y, sample_weight, call="partial_fit", classes=classes)
 
     # --- targets ------------------------------------------------------------
+
+    def _problem(self, X, y, sample_weight, *, fresh, call, classes=None):
+        """The shared problem, trained on label-smoothed targets when
+        ``label_smoothing`` > 0 (:func:`with_label_smoothing`)."""
+        problem = super()._problem(
+            X, y, sample_weight, fresh=fresh, call=call, classes=classes
+        )
+        return with_label_smoothing(problem, self.label_smoothing)
 
     def _targets(self, y, *, fresh, call, classes):
         """(y, T, binarizer): validated labels and their 0/1 indicators T."""
