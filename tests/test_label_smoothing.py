@@ -155,7 +155,7 @@ def test_smoothing_makes_the_fitted_probabilities_less_confident():
 
 
 def test_entropy_floor_of_the_smoothed_loss():
-    """The smoothed loss is at least the entropy of t̃: −0.8 log 0.8 − 2 · 0.1 log 0.1."""
+    """The smoothed loss is at least H(t̃) = −0.8 log 0.8 − 2 · 0.1 log 0.1."""
     smoothed, _ = fitted(0.3)
     floor = -(0.8 * np.log(0.8) + 2 * 0.1 * np.log(0.1))
     assert floor <= smoothed.loss_ < floor + 0.05

@@ -21,7 +21,7 @@ from skmanualnet._training import epochs
 from skmanualnet._training.optimizers import SGD, Adam
 from skmanualnet._training.schedules import (
     PROGRESS_SCHEDULES,
-    Progress,
+    TrainingProgress,
     cosine_rate,
     cosine_restarts_rate,
     flat_cosine_rate,
@@ -58,14 +58,14 @@ def test_cosine_restarts_falls_to_zero_before_each_restart():
 
 
 def test_progress_counts_steps_over_the_call_and_carries_on():
-    progress = Progress()
-    assert progress.tick() == 0.0  # before begin: p₀
-    progress.begin(8, restart=True)
-    assert [progress.tick() for _ in range(4)] == [0.0, 0.125, 0.25, 0.375]
-    progress.begin(4, restart=False)  # a partial_fit: from p = 0.5 on
-    assert [progress.tick() for _ in range(5)] == [0.5, 0.75, 1.0, 1.0, 1.0]
-    progress.begin(8, restart=True)
-    assert progress.tick() == 0.0
+    progress = TrainingProgress()
+    assert progress.tick_progress() == 0.0  # before start_schedule: p₀
+    progress.start_schedule(8, restart=True)
+    assert [progress.tick_progress() for _ in range(4)] == [0, 0.125, 0.25, 0.375]
+    progress.start_schedule(4, restart=False)  # a partial_fit: from p = 0.5 on
+    assert [progress.tick_progress() for _ in range(5)] == [0.5, 0.75, 1, 1, 1]
+    progress.start_schedule(8, restart=True)
+    assert progress.tick_progress() == 0.0
 
 
 @pytest.mark.parametrize("name", sorted(PROGRESS_SCHEDULES))
@@ -178,7 +178,7 @@ def test_early_stopping_stops_inside_the_schedule():
     quiet_fit(model, X, y)
     assert model.n_iter_ < 500
     assert model.best_validation_score_ == max(model.validation_scores_)
-    assert 0 < model._optimizer.progress.value < 1
+    assert 0 < model._optimizer.progress < 1
 
 
 def test_a_pickled_model_carries_on_its_schedule(step_rates):

@@ -24,7 +24,7 @@ correction), apart from the L2 penalty α in the loss.
 
 import numpy as np
 
-from .schedules import PROGRESS_SCHEDULES, Progress
+from .schedules import PROGRESS_SCHEDULES, TrainingProgress
 
 #: The adaptive schedule stops once the learning rate has fallen to this value.
 MIN_ADAPTIVE_LEARNING_RATE = 1e-6
@@ -64,7 +64,7 @@ def decoupled_decay(W, learning_rate, weight_decay, rates=None):
     return W
 
 
-class _Recipe:
+class _Recipe(TrainingProgress):
     """What both optimizers share: the progress p of the learning-rate
     schedules that follow it, and decoupled weight decay λ on the first
     ``n_decayed`` entries of θ (set by :func:`adopt_layout`)."""
@@ -73,17 +73,13 @@ class _Recipe:
     n_decayed = 0
     decay_rates = None
 
-    def start_schedule(self, total_steps, restart):
-        """A call of ``total_steps`` batch steps begins (:meth:`Progress.begin`)."""
-        self.progress.begin(total_steps, restart)
-
     def _progress_rate(self, schedule):
         """η₀ s(p) of the step about to be taken, p advanced by one step; None
         for a schedule that does not follow the progress."""
         rate = PROGRESS_SCHEDULES.get(schedule)
         if rate is None:
             return None
-        return rate(self.learning_rate_init, self.progress.tick())
+        return rate(self.learning_rate_init, self.tick_progress())
 
     def decay_weights(self, theta):
         """W ← W − η λ r ⊙ W after the step (:func:`decoupled_decay`); True
@@ -147,7 +143,6 @@ class SGD(_Recipe):
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.progress = Progress()
         # μ v, the part of the next step that momentum carries over: kept
         # instead of v so that a step needs no vector beyond θ, W̄ and this one
         self.carried = np.zeros(n_params, dtype=dtype)
@@ -233,7 +228,7 @@ class Adam(_Recipe, _Scratch):
         self.learning_rate = float(learning_rate_init)
         #: η₀ s(p) of the current step, before the bias corrections
         self.scheduled_learning_rate = float(learning_rate_init)
-        self.schedule, self.progress = schedule, Progress()
+        self.schedule = schedule
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)

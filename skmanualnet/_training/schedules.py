@@ -9,7 +9,8 @@ epoch ends), so that the step size falls smoothly within an epoch too::
     cosine_restarts:  η(p) = η₀ ½ (1 + cos(π q)), q the share of the current
                       cycle done; cycles of 1, 2, 4, 8 fifteenths of training
 
-Each schedule is one pure function of (η₀, p); :class:`Progress` counts p.
+Each schedule is one pure function of (η₀, p); :class:`TrainingProgress`
+counts p.
 The epoch-level schedules of scikit-learn (invscaling, adaptive) stay in
 ``optimizers``.
 """
@@ -54,34 +55,34 @@ PROGRESS_SCHEDULES = {
 }
 
 
-class Progress:
-    """p = min(1, p₀ + k / N): the training progress of the next step.
+class TrainingProgress:
+    """p = min(1, p₀ + k / N): the training progress of the next step (a
+    mixin of the optimizers, whose state it is: plain numbers, pickled with them).
 
     k counts this call's batch steps, N = ``max_iter`` × batches per epoch of
     this call's rows, p₀ is where the call began: 0 for ``fit`` (a warm start
     too: each fit runs its schedule over its own ``max_iter`` epochs), and
     where the last call ended for ``partial_fit``, so that ``max_iter`` calls
-    run one schedule. Before :meth:`begin` (N unknown) p stays at p₀.
+    run one schedule. Before :meth:`start_schedule` (N unknown) p stays at p₀.
     """
 
-    def __init__(self):
-        self.start, self.steps, self.total = 0.0, 0, None
+    progress_start, progress_steps, progress_total = 0.0, 0, None
 
     @property
-    def value(self):
+    def progress(self):
         """p = min(1, p₀ + k / N)."""
-        if not self.total:
-            return self.start
-        return min(1.0, self.start + self.steps / self.total)
+        if not self.progress_total:
+            return self.progress_start
+        return min(1.0, self.progress_start + self.progress_steps / self.progress_total)
 
-    def begin(self, total_steps, restart):
+    def start_schedule(self, total_steps, restart):
         """A call of N = ``total_steps`` steps begins, at p₀ = 0 (``restart``)
         or at the progress the last call reached."""
-        self.start = 0.0 if restart else self.value
-        self.steps, self.total = 0, int(total_steps)
+        self.progress_start = 0.0 if restart else self.progress
+        self.progress_steps, self.progress_total = 0, int(total_steps)
 
-    def tick(self):
+    def tick_progress(self):
         """The progress p of the step about to be taken; then k ← k + 1."""
-        progress = self.value
-        self.steps += 1
+        progress = self.progress
+        self.progress_steps += 1
         return progress
