@@ -52,6 +52,13 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         What early stopping watches on the held-out split: the accuracy
         (``validation_scores_``, as scikit-learn) or the cross-entropy
         (``validation_loss_curve_``); the best weights by that metric are kept.
+    label_smoothing : float in [0, 1), default=0.0
+        ε: train on the smoothed targets t̃ = (1 − ε) t + ε / K (K classes;
+        K = 2 per output of a sigmoid head: binary, multilabel), which keeps
+        the fitted probabilities away from 0 and 1. ``loss_`` and
+        ``loss_curve_`` report the smoothed cross-entropy; the held-out split
+        of early stopping is scored and its loss measured against the true
+        labels.
 
     Attributes
     ----------
@@ -64,7 +71,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     loss_ : float
         Training loss at the end of the last epoch.
     loss_curve_ : list of float
-        Training loss per epoch (sgd, adam).
+        Training loss per epoch (sgd, adam); with ``label_smoothing``, against
+        the smoothed targets.
     best_loss_ : float or None
         Lowest training loss seen (None with early stopping).
     validation_scores_ : list of float or None
