@@ -166,3 +166,14 @@ def test_label_smoothing_is_validated(value):
     X, y = make_task("binary")
     with pytest.raises(InvalidParameterError, match="'label_smoothing' parameter"):
         ManualMLPClassifier(label_smoothing=value).fit(X, y)
+
+
+def test_lbfgs_fits_the_smoothed_targets_of_a_sigmoid_head():
+    """A network that can fit every row converges to y = t̃: 1 − ε + ε/2 on the
+    true class of binary y (K = 2), for ε = 0.3 0.85."""
+    X, y = make_task("binary", n_samples=60, seed=1)
+    model = ManualMLPClassifier((20,), solver="lbfgs", alpha=0.0, tol=1e-10,
+                                max_iter=2000, label_smoothing=0.3,
+                                random_state=0).fit(X, y)  # fmt: skip
+    true_class = model.predict_proba(X)[np.arange(len(y)), y]
+    assert_allclose(true_class, 0.85, atol=0.01)
