@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 
-from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
+from skmanualnet import ManualMLPClassifier, ManualMLPRegressor, trace_step
 from skmanualnet._estimators.base import training_problem
 from skmanualnet._training.optimizers import SGD, Adam, decoupled_decay
 from skmanualnet._training.problem import full_batch_loss
@@ -156,3 +156,17 @@ def test_weight_decay_is_validated(value):
     X, y = make_regression_task("one-target", n_samples=20)
     with pytest.raises(InvalidParameterError, match="'weight_decay' parameter"):
         ManualMLPRegressor(weight_decay=value).fit(X, y)
+
+
+def test_trace_shows_the_decay_and_steps_with_it():
+    X, y = make_task("multiclass", n_samples=24, seed=4)
+    params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, alpha=0.0,
+                  learning_rate_init=0.1, random_state=0)  # fmt: skip
+    plain = trace_step(ManualMLPClassifier(**params), X, y)
+    decayed = trace_step(ManualMLPClassifier(weight_decay=0.5, **params), X, y)
+    assert "λ" not in str(plain)
+    assert "λ = 0.5" in str(decayed) and "then W ← W − η λ r ⊙ W" in str(decayed)
+    for l in (1, 2):  # ΔW = −η W̄ − η λ (W − η W̄), Δb unchanged
+        W_new = (decayed.W[l] - 0.1 * decayed.W_bar[l]) * (1 - 0.1 * 0.5)
+        assert_allclose(decayed.W_update[l], W_new - decayed.W[l], rtol=1e-10)
+        assert_allclose(decayed.b_update[l], plain.b_update[l], rtol=1e-12)
