@@ -6,6 +6,9 @@ from ._estimators.regressor import ManualMLPRegressor
 from ._export.converters import register_onnx_converter, to_onnx
 from ._inspection.display import TrainingCurveDisplay
 from ._inspection.gradcheck import check_gradients
+from ._inspection.monitor import TrainingMonitor
+from ._inspection.monitor_display import TrainingMonitorDisplay
+from ._inspection.range_test import LearningRateRangeTest, learning_rate_range_test
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
 from ._tabular.estimators import TabularMLPClassifier, TabularMLPRegressor
@@ -21,6 +24,7 @@ __all__ = [
     "CustomActivation",
     "DivergenceError",
     "LayerTrace",
+    "LearningRateRangeTest",
     "ManualMLPClassifier",
     "ManualMLPRegressor",
     "RobustScaleSmoothClip",
@@ -28,9 +32,12 @@ __all__ = [
     "TabularMLPRegressor",
     "TabularPreprocessor",
     "TrainingCurveDisplay",
+    "TrainingMonitor",
+    "TrainingMonitorDisplay",
     "check_gradients",
     "config_context",
     "get_config",
+    "learning_rate_range_test",
     "register_onnx_converter",
     "set_config",
     "to_onnx",

@@ -269,3 +269,17 @@ def test_bench_tabular_skips_realmlp_when_pytabkit_is_missing(tmp_path):
     assert "RealMLP-TD skipped: pytabkit" in stdout
     header, rows = tabular_tables(stdout, "nRMSE (test split)")
     assert "RealMLP-TD" not in header and list(rows) == ["diabetes"]
+
+
+def test_bench_monitor_quick_run_prints_the_cost_of_the_monitor_per_workload():
+    stdout = run_script("bench_monitor.py", "--quick")
+    assert_on_the_native_kernel(stdout)
+    lines = stdout.splitlines()
+    (header,) = [line.split() for line in lines if line.startswith("workload")]
+    assert header == ["workload", "n", "ep", "off/s", "on/s", "on/off", "+ms/ep"]
+    rows = [line.split() for line in lines if line[:1] == "W"]
+    assert [row[0] for row in rows] == ["W1", "W2", "W3"], stdout
+    for row in rows:
+        off, on, ratio = (float(cell) for cell in row[3:6])
+        assert off > 0 and on > 0
+        assert ratio == pytest.approx(on / off, rel=0.05, abs=0.01)  # one repeat

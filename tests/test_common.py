@@ -73,11 +73,26 @@ TABULAR = [
     TabularMLPClassifier(hidden_layer_sizes=(64, 64), max_iter=100),
     TabularMLPRegressor(hidden_layer_sizes=(32, 32), max_iter=50),
 ]
+#: the training recipe's options on (tests/test_label_smoothing.py,
+#: test_weight_decay.py and test_schedules.py check them further)
+RECIPE = [
+    ManualMLPClassifier(label_smoothing=0.1),
+    ManualMLPClassifier(
+        solver="adam", weight_decay=0.01, learning_rate="cosine",
+        learning_rate_init=0.01,
+    ),
+    ManualMLPClassifier(learning_rate="cosine_restarts", label_smoothing=0.2),
+    ManualMLPRegressor(weight_decay=0.01, learning_rate="flat_cosine"),
+    ManualMLPRegressor(
+        normalization="layer", solver="adam", weight_decay=0.05,
+        learning_rate="cosine", learning_rate_init=0.01,
+    ),
+]  # fmt: skip
 # loss="poisson" is checked in test_regressor.py, not here: sklearn's
 # check_regressor_multioutput fits negative targets whatever the positive_only
 # tag says, and a Poisson model rightly refuses them.
 
 
-@parametrize_with_checks(ESTIMATORS + LAYERED + TABULAR)
+@parametrize_with_checks(ESTIMATORS + LAYERED + RECIPE + TABULAR)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

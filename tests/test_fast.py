@@ -419,6 +419,23 @@ FITS = {
         dict(penalty_scaling="mean_batch", alpha=0.5),
         dict(weighted=1),
     ),
+    "label-smoothing": ("multiclass", dict(label_smoothing=0.2), {}),
+    "label-smoothing-multilabel": ("multilabel", dict(label_smoothing=0.1), {}),
+    "weight-decay-cosine-sgd": (
+        "binary",
+        dict(weight_decay=0.3, learning_rate="cosine"),
+        {},
+    ),
+    "weight-decay-flat-cosine-adam": (
+        "multiclass",
+        dict(solver="adam", weight_decay=0.3, learning_rate="flat_cosine"),
+        dict(float32=1),
+    ),
+    "cosine-restarts-early-stopping": (
+        "multiclass",
+        dict(learning_rate="cosine_restarts", early_stopping=True),
+        {},
+    ),
 }
 
 

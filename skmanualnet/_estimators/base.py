@@ -24,7 +24,6 @@ from .._training.caller_warnings import warn
 from .._training.divergence import DivergenceError, warn_if_blown_up
 from .._training.epochs import EpochSettings, run_epochs
 from .._training.lbfgs import run_lbfgs
-from .._training.optimizers import resume_or_make_optimizer
 from .._training.problem import TrainingProblem, batch_penalty_network, split_validation
 from .._training.stopping import StoppingRule
 from .activation_param import resolve_activations
@@ -35,15 +34,15 @@ from .architecture import (
     with_noise,
 )
 from .continued import check_continuable, fitted_dtype, start_history
+from .optimizer_setup import call_optimizer
 from .params import (
     SHARED_CONSTRAINTS,
     check_batch_size,
     check_hidden_layer_sizes,
     check_network_size,
-    check_no_bool_counts,
+    check_parameter_combinations,
     data_scale,
     dense_row_squares,
-    resolve_learning_rate,
     training_rows,
 )
 from .validation import (
@@ -87,7 +86,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
 
     def _validate_params(self):
         super()._validate_params()
-        check_no_bool_counts(self)
+        check_parameter_combinations(self)
 
     def _is_stochastic(self):
         if self.solver not in STOCHASTIC_SOLVERS:
@@ -263,7 +262,7 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         random_state = problem.random_state
         data, validation = self._split(problem, random_state)
         theta = problem.theta
-        optimizer = self._optimizer = self._optimizer_for(problem)
+        optimizer = self._optimizer = self._optimizer_for(problem, call)
         stopping = self._stopping = self._stopping_rule()
         batch_size, clipped = check_batch_size(self.batch_size, data[0].shape[0])
         if clipped:
@@ -302,21 +301,11 @@ class BaseManualMLP(CallbackSupportMixin, BaseEstimator):
         """What the predictor whose loss the blow-up warning names predicts."""
         return head.trivial_predictor
 
-    def _optimizer_for(self, problem):
-        """The fitted optimizer when its settings are unchanged, else a new one
-        for the problem's θ, with η₀ resolved from the problem's data scale."""
-        lr = resolve_learning_rate(
-            self.learning_rate_init, self.solver, problem.data_scale
-        )
+    def _optimizer_for(self, problem, call="fit"):
+        """The optimizer of a ``call`` on the problem: :func:`call_optimizer`
+        (a copy of the fitted one when it resumes)."""
         previous = getattr(self, "_optimizer", None)
-        params = self.get_params(deep=False)
-        optimizer = resume_or_make_optimizer(previous, params, problem.theta, lr)
-        # a continued call steps a copy: the fitted state stays until it succeeds
-        if optimizer is previous:
-            optimizer = copy.deepcopy(optimizer)
-        layout = problem.network.layout
-        optimizer.group_learning_rates = getattr(layout, "group_learning_rates", None)
-        return optimizer
+        return call_optimizer(self, previous, problem, call)
 
     def _stopping_rule(self):
         """This call's stopping rule: :meth:`StoppingRule.carried_on`."""

@@ -6,15 +6,18 @@ K ≥ 3 exclusive classes, one sigmoid per output for binary and multilabel), ho
 class weights enter the sample weights, and how logits become labels.
 """
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from .._heads.heads import HEADS
+from .._training.problem import with_label_smoothing
 from .base import BaseManualMLP
 from .docstrings import document_shared_parameters
 from .labels import (
@@ -54,6 +57,13 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         What early stopping watches on the held-out split: the accuracy
         (``validation_scores_``, as scikit-learn) or the cross-entropy
         (``validation_loss_curve_``); the best weights by that metric are kept.
+    label_smoothing : float in [0, 1), default=0.0
+        ε: train on the smoothed targets t̃ = (1 − ε) t + ε / K (K classes;
+        K = 2 per output of a sigmoid head: binary, multilabel), which keeps
+        the fitted probabilities away from 0 and 1. ``loss_`` and
+        ``loss_curve_`` report the smoothed cross-entropy; the held-out split
+        of early stopping is scored and its loss measured against the true
+        labels.
 
     Attributes
     ----------
@@ -66,7 +76,8 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     loss_ : float
         Training loss at the end of the last epoch.
     loss_curve_ : list of float
-        Training loss per epoch (sgd, adam).
+        Training loss per epoch (sgd, adam); with ``label_smoothing``, against
+        the smoothed targets.
     best_loss_ : float or None
         Lowest training loss seen (None with early stopping).
     validation_scores_ : list of float or None
@@ -108,6 +119,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
     _parameter_constraints: dict = {
         **BaseManualMLP._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -118,6 +130,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         weight_init="glorot_uniform",
         solver="sgd",
         alpha=1e-4,
+        weight_decay=0.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init="auto",
@@ -147,12 +160,14 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         categorical_features=None,
         class_weight=None,
         early_stopping_metric="score",
+        label_smoothing=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
+        self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
@@ -182,6 +197,7 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
         self.categorical_features = categorical_features
         self.class_weight = class_weight
         self.early_stopping_metric = early_stopping_metric
+        self.label_smoothing = label_smoothing
 
     @available_if(BaseManualMLP._is_stochastic)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -215,6 +231,14 @@ class ManualMLPClassifier(ClassifierMixin, BaseManualMLP):
             return self._fit(X, y, sample_weight, call="partial_fit", classes=classes)
 
     # --- targets ------------------------------------------------------------
+
+    def _problem(self, X, y, sample_weight, *, fresh, call, classes=None):
+        """The shared problem, trained on label-smoothed targets when
+        ``label_smoothing`` > 0 (:func:`with_label_smoothing`)."""
+        problem = super()._problem(
+            X, y, sample_weight, fresh=fresh, call=call, classes=classes
+        )
+        return with_label_smoothing(problem, self.label_smoothing)
 
     def _targets(self, y, *, fresh, call, classes):
         """(y, T, binarizer): validated labels and their 0/1 indicators T."""

@@ -23,10 +23,25 @@ SHARED_PARAMETERS_DOC = """\
         (scipy's L-BFGS-B on the same loss and gradient).
     alpha : float, default=1e-4
         L2 penalty; the loss carries ``(α / (2Σs)) Σ‖W‖²``, biases unpenalised.
+    weight_decay : float, default=0.0
+        Decoupled weight decay λ (AdamW, SGDW; sgd and adam only): after each
+        optimizer step the weights shrink, ``W ← W − η λ W``, with η the
+        step's scheduled learning rate (before Adam's bias correction); biases
+        and the other parameters that ``alpha`` spares are left alone. Unlike
+        ``alpha`` it is not part of the loss, so Adam does not rescale it.
     batch_size : int or "auto", default="auto"
         Rows per mini-batch; "auto" is ``min(200, n_samples)``.
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Schedule of the SGD step size.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine", \
+            "flat_cosine", "cosine_restarts"}, default="constant"
+        Schedule of the step size. "constant", "invscaling" and "adaptive" are
+        scikit-learn's SGD schedules (adam ignores them). The others follow
+        the training progress p, batch steps taken over ``max_iter`` × batches
+        per epoch, at every step, for sgd and adam: "cosine" η₀ ½ (1 + cos πp),
+        "flat_cosine" η₀ until p = ½ then a cosine to 0, "cosine_restarts"
+        four cosine cycles of 1, 2, 4 and 8 fifteenths of training. Each fit
+        (a warm start too) runs the schedule from p = 0; ``partial_fit``
+        calls carry p on, ``max_iter`` of them making one schedule (η stays
+        at its end value after). Early stopping may stop before p = 1.
     learning_rate_init : float or "auto", default="auto"
         Initial step size η₀. "auto" is 0.001 for adam, and for sgd
         0.05 / (max(1, RMS of X) · max(1, RMS of the targets)): 0.05 on

@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import (
 
 from .._nn.activations import ACTIVATIONS
 from .._nn.init import WEIGHT_INITS
+from .._training.schedules import PROGRESS_SCHEDULES
 from .activation_param import CustomActivation
 from .architecture import ARCHITECTURE_CONSTRAINTS
 
@@ -31,11 +32,14 @@ SHARED_CONSTRAINTS = {
     "weight_init": [StrOptions(set(WEIGHT_INITS))],
     "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
     "alpha": [Interval(Real, 0, None, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
         StrOptions({"auto"}),
         Interval(Integral, 1, None, closed="left"),
     ],
-    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+    "learning_rate": [
+        StrOptions({"constant", "invscaling", "adaptive", *PROGRESS_SCHEDULES})
+    ],
     "learning_rate_init": [
         StrOptions({"auto"}),
         Interval(Real, 0, None, closed="neither"),
@@ -196,6 +200,26 @@ def check_no_bool_counts(est):
                 f"The {name!r} parameter of {type(est).__name__} must be an int in "
                 f"the range [1, inf), not a bool. Got {value!r} instead."
             )
+
+
+def check_weight_decay_solver(est):
+    """Decoupled weight decay shrinks W after each optimizer step: lbfgs takes
+    no such steps, so weight_decay > 0 needs sgd or adam."""
+    weight_decay = getattr(est, "weight_decay", 0.0)
+    if weight_decay and est.solver == "lbfgs":
+        raise ValueError(
+            f"weight_decay={weight_decay!r} needs solver='sgd' or 'adam', not "
+            "solver='lbfgs': decoupled weight decay shrinks the weights after "
+            "each optimizer step, which L-BFGS does not take. Use alpha (the L2 "
+            "penalty in the loss) with lbfgs, or set weight_decay=0."
+        )
+
+
+def check_parameter_combinations(est):
+    """What the constraints, one parameter at a time, cannot check: no bool
+    for a count, and weight_decay only with a stochastic solver."""
+    check_no_bool_counts(est)
+    check_weight_decay_solver(est)
 
 
 def physical_memory():

@@ -128,6 +128,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         weight_init="glorot_uniform",
         solver="sgd",
         alpha=1e-4,
+        weight_decay=0.0,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init="auto",
@@ -165,6 +166,7 @@ class ManualMLPRegressor(RegressorMixin, BaseManualMLP):
         self.weight_init = weight_init
         self.solver = solver
         self.alpha = alpha
+        self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init

@@ -40,6 +40,7 @@ from .losses import (
     sigmoid_cross_entropy,
     sigmoid_derivative,
     sigmoid_y_bar,
+    smoothed_targets,
     softmax,
     softmax_jacobian,
     softmax_with_log,
@@ -100,6 +101,10 @@ class SoftmaxCrossEntropy(OutputHead):
         """L₀ of always predicting the class shares."""
         return prior_cross_entropy(T, sample_weight)
 
+    def smoothed_targets(self, T, epsilon, dtype):
+        """t̃ = (1 − ε) t + ε / K over the K classes (the columns of T)."""
+        return smoothed_targets(T, epsilon, T.shape[1], np.dtype(dtype))
+
 
 class SigmoidCrossEntropy(OutputHead):
     """y = σ(zᴸ) per output, L = the binary cross-entropy summed over outputs:
@@ -131,6 +136,10 @@ class SigmoidCrossEntropy(OutputHead):
     def prior_loss(self, T, sample_weight):
         """L₀ of always predicting each output's share of positives."""
         return prior_binary_cross_entropy(T, sample_weight)
+
+    def smoothed_targets(self, T, epsilon, dtype):
+        """t̃ = (1 − ε) t + ε / 2 per output (a label and its complement)."""
+        return smoothed_targets(T, epsilon, 2, np.dtype(dtype))
 
 
 class _IdentityLink(OutputHead):

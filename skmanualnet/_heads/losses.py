@@ -131,6 +131,19 @@ def l2_penalty(coefs_flat, alpha, weight_sum, scratch):
 # The error signal at the logits, fused.
 
 
+def smoothed_targets(T, epsilon, n_classes, dtype):
+    """t̃ = (1 − ε) t + ε / K: label smoothing of the 0/1 targets, in ``dtype``.
+
+    Each row of t̃ still sums to 1 when each row of t does (softmax, K
+    classes): Σₖ t̃ₖ = (1 − ε) + K ε / K = 1, so the fused z̄ = y − t̃ holds
+    unchanged. For a sigmoid output, K = 2 (the label and its complement):
+    t̃ = (1 − ε) t + ε / 2, and 1 − t̃ is its complement's smoothed target.
+    """
+    smoothed = np.multiply(T, 1.0 - epsilon, dtype=dtype)
+    smoothed += dtype.type(epsilon / n_classes)
+    return smoothed
+
+
 def output_error(y, T, w, out):
     """z̄ᴸ = w ⊙ (y − t): the error signal at the logits, fused.
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._training.optimizers import decoupled_decay
+
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: the optimizer settings shown with the update rule, by optimizer class
 _UPDATE_SETTINGS = {
@@ -92,8 +94,12 @@ def update_rule(optimizer):
     ]
     if getattr(optimizer, "nesterov", False):
         settings.append("Nesterov")
+    decay = getattr(optimizer, "weight_decay", 0.0)
+    if decay:
+        settings.append(f"λ = {decay:.4g}")
     name = ", ".join([type(optimizer).__name__, *settings])
-    return f"{name}: {equation_of(type(optimizer).step)}"
+    rule = f"{name}: {equation_of(type(optimizer).step)}"
+    return rule + (f"; then {equation_of(decoupled_decay)}" if decay else "")
 
 
 def equations_of(network, optimizer):

@@ -18,6 +18,7 @@ from .._estimators.base import next_step_optimizer
 from .._nn.network import batch_weights
 from .._nn.sequence import PassRecord
 from .trace_format import equation_of, loss_equation, update_rule
+from .trace_layer_notes import layer_notes
 from .trace_layers_format import format_layers_html, format_layers_text
 
 
@@ -47,6 +48,15 @@ class LayerStep:
     updates : dict or None
         What one step of the estimator's optimizer would add to each parameter
         (None for ``solver="lbfgs"``).
+    forward_notes, backward_notes : list
+        What the printed trace adds to the arrays (dropout's 0/1 mask and the
+        share it kept, batch normalisation's two backward forms and their
+        largest difference, the embedding rows a batch touched).
+    details : dict
+        The arrays of those notes by name: ``"mask"`` (dropout);
+        ``"x_hat_bar"``, ``"closed_form"``, ``"through_graph"``,
+        ``"largest_difference"`` (batch norm, training pass without sample
+        weights); ``"touched_rows"`` (category embedding).
     """
 
     name: str
@@ -58,6 +68,9 @@ class LayerStep:
     x_bar: np.ndarray | None
     grads: dict
     updates: dict | None = None
+    forward_notes: list = field(default_factory=list)
+    backward_notes: list = field(default_factory=list)
+    details: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -124,6 +137,28 @@ class LayerTrace:
     def _repr_html_(self):
         return format_layers_html(self)
 
+    def plot(self, sample=0, *, ax=None, precision=2):
+        """Draw the layers for one sample: a column per xᵏ, each unit with its
+        value and error x̄, dropped units crossed out, batch statistics under
+        batch normalisation's units. Needs matplotlib.
+
+        Parameters
+        ----------
+        sample : int, default=0
+            The row of the traced batch to draw.
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+        precision : int, default=2
+            Decimals of the numbers on the graph.
+
+        Returns
+        -------
+        figure : matplotlib Figure
+        """
+        from .trace_layers_plot import plot_layer_trace  # matplotlib only here
+
+        return plot_layer_trace(self, sample, ax=ax, precision=precision)
+
 
 def layer_equation(layer):
     """What a layer computes: its class docstring's equation, with the
@@ -145,11 +180,14 @@ def layer_steps(network, record, theta, grad, optimizer):
     errors = {k: (out_bar, x_bar) for k, out_bar, x_bar in record.errors}
     params = network.layout.unpack_layers(theta)
     grads = network.layout.unpack_layers(grad)
-    return [
+    steps = [
         LayerStep(layer.name, layer_equation(layer), record.outputs[k],
                   record.caches[k], params[k], *errors[k], grads[k], updates[k])
         for k, layer in enumerate(network.layers)
     ]  # fmt: skip
+    for layer, step in zip(network.layers, steps, strict=True):
+        step.forward_notes, step.backward_notes, step.details = layer_notes(layer, step)
+    return steps
 
 
 def trace_layers(model, problem):

@@ -45,7 +45,7 @@ def layer_forward_steps(k, layer, x):
         else:
             steps.append(Step(f"  {name}", value))
     output = f"  x{sup(k)} = {layer.name}(x{sup(k - 1)})"
-    return [*steps, Step(output, layer.out)]
+    return [*steps, *layer.forward_notes, Step(output, layer.out)]
 
 
 def forward_steps(trace):
@@ -69,6 +69,7 @@ def layer_backward_steps(k, layer):
     steps += [
         Step(f"  {name}_bar = ∂L/∂{name}", value) for name, value in layer.grads.items()
     ]
+    steps += layer.backward_notes
     d = sup(k - 1)
     if layer.x_bar is None:
         return [*steps, Step(f"  x̄{d}: not formed, x{d} is the data")]

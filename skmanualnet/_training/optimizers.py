@@ -13,9 +13,18 @@ vectors: no per-layer Python loop and no new array per batch. A network whose
 parameter groups carry learning-rate multipliers ρ_g sets the optimizer's
 ``group_learning_rates`` (ρ, one entry per entry of θ): each step Δθ is then
 ρ ⊙ Δθ, η_g = ρ_g η for SGD (ρ scales η W̄) and for Adam (ρ scales the step).
+
+Two more pieces of a training recipe, the same for both optimizers: a
+schedule that follows the training progress (``schedules``: η = η₀ s(p), p
+advanced at every step), and decoupled weight decay (AdamW, SGDW): after each
+step, the weights W (the groups that decay, first in θ) shrink by
+W ← W − η λ W, with η the step's scheduled learning rate (before Adam's bias
+correction), apart from the L2 penalty α in the loss.
 """
 
 import numpy as np
+
+from .schedules import PROGRESS_SCHEDULES, TrainingProgress
 
 #: The adaptive schedule stops once the learning rate has fallen to this value.
 MIN_ADAPTIVE_LEARNING_RATE = 1e-6
@@ -40,6 +49,48 @@ def scale_by_group(step, optimizer):
     return step
 
 
+def decoupled_decay(W, learning_rate, weight_decay, rates=None):
+    """W ← W − η λ r ⊙ W: decoupled weight decay, in place, after a step.
+
+    r is each weight's multiplier c_g ρ_g (its group's decay and learning-rate
+    multipliers; None: all 1). The step's gradient never sees λ: unlike the
+    L2 penalty, the shrinkage is not rescaled by Adam's √v.
+    """
+    shrink = learning_rate * weight_decay
+    if rates is None:
+        W -= shrink * W
+    else:
+        W -= (shrink * rates) * W
+    return W
+
+
+class _Recipe(TrainingProgress):
+    """What both optimizers share: the progress p of the learning-rate
+    schedules that follow it, and decoupled weight decay λ on the first
+    ``n_decayed`` entries of θ (set by :func:`adopt_layout`)."""
+
+    weight_decay = 0.0
+    n_decayed = 0
+    decay_rates = None
+
+    def _progress_rate(self, schedule):
+        """η₀ s(p) of the step about to be taken, p advanced by one step; None
+        for a schedule that does not follow the progress."""
+        rate = PROGRESS_SCHEDULES.get(schedule)
+        if rate is None:
+            return None
+        return rate(self.learning_rate_init, self.tick_progress())
+
+    def decay_weights(self, theta):
+        """W ← W − η λ r ⊙ W after the step (:func:`decoupled_decay`); True
+        when it changed θ."""
+        if not self.weight_decay:
+            return False
+        decoupled_decay(theta[: self.n_decayed], self.scheduled_learning_rate,
+                        self.weight_decay, self.decay_rates)  # fmt: skip
+        return True
+
+
 class _Scratch:
     """Scratch vectors are workspace, not state: they are not pickled (nor deep
     copied) and are made again, from the shape of ``_state_vector``, on load."""
@@ -58,7 +109,7 @@ class _Scratch:
         self._make_scratch(getattr(self, self._state_vector))
 
 
-class SGD:
+class SGD(_Recipe):
     """Mini-batch SGD with (Nesterov) momentum and a learning-rate schedule.
 
     Parameters
@@ -69,10 +120,12 @@ class SGD:
         Dtype of θ (float32 stays float32).
     learning_rate_init : float
         η at the start.
-    schedule : {"constant", "invscaling", "adaptive"}
+    schedule : {"constant", "invscaling", "adaptive", "cosine", "flat_cosine", \
+            "cosine_restarts"}
         constant: η fixed; invscaling: η = η₀ / (t + 1)^power_t after each epoch,
         t the number of samples seen; adaptive: η ← η / 5 each time the stopping
-        rule fires, until η ≤ 1e-6.
+        rule fires, until η ≤ 1e-6; the others: η = η₀ s(p) at every step
+        (``schedules``).
     momentum : float
         μ.
     nesterov : bool
@@ -94,14 +147,28 @@ class SGD:
         # instead of v so that a step needs no vector beyond θ, W̄ and this one
         self.carried = np.zeros(n_params, dtype=dtype)
 
+    @property
+    def scheduled_learning_rate(self):
+        """η of the current step (what decoupled weight decay multiplies)."""
+        return self.learning_rate
+
+    def advance(self):
+        """η of the step about to be taken: η₀ s(p) for a schedule that follows
+        the progress p (p advanced by one step), else η as the epochs left it."""
+        rate = self._progress_rate(self.schedule)
+        if rate is not None:
+            self.learning_rate = rate
+        return self.learning_rate
+
     def step(self, theta, grad):
         """v ← μ v − η W̄, then W ← W + v, or W ← W + μ v − η W̄ (Nesterov).
 
-        With c = μ v carried over from the last step: v = c − η W̄. ``grad`` is
-        used as scratch (it holds η W̄ afterwards).
+        With c = μ v carried over from the last step: v = c − η W̄; then the
+        decoupled weight decay, if any. ``grad`` is used as scratch (it holds
+        η W̄ afterwards).
         """
         c, lr_grad = self.carried, grad
-        lr_grad *= self.learning_rate
+        lr_grad *= self.advance()
         scale_by_group(lr_grad, self)
         c -= lr_grad  # c is now v, the new velocity
         if self.nesterov:
@@ -111,6 +178,7 @@ class SGD:
         else:
             theta += c  # W + v
             c *= self.momentum
+        self.decay_weights(theta)
 
     def epoch_end(self, samples_seen):
         """η = η₀ / (t + 1)^power_t for the invscaling schedule."""
@@ -130,7 +198,7 @@ class SGD:
         return False
 
 
-class Adam(_Scratch):
+class Adam(_Recipe, _Scratch):
     """Adam (Kingma & Ba) with bias correction folded into the step size.
 
     Parameters
@@ -145,14 +213,22 @@ class Adam(_Scratch):
         Decay rates of the first and second moment estimates.
     epsilon : float
         ε, added to √v.
+    schedule : str, default="constant"
+        A schedule that follows the training progress (``schedules``), or any
+        other value for a constant η (scikit-learn's epoch-level schedules
+        are for SGD only).
     """
 
     _SCRATCH = ("_scratch",)
     _state_vector = "m"
 
-    def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon):
+    def __init__(self, n_params, dtype, learning_rate_init, beta_1, beta_2, epsilon,
+                 schedule="constant"):  # fmt: skip
         self.learning_rate_init = float(learning_rate_init)
         self.learning_rate = float(learning_rate_init)
+        #: η₀ s(p) of the current step, before the bias corrections
+        self.scheduled_learning_rate = float(learning_rate_init)
+        self.schedule = schedule
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
@@ -162,7 +238,8 @@ class Adam(_Scratch):
     def step(self, theta, grad):
         """m ← β₁m + (1−β₁)W̄, v ← β₂v + (1−β₂)W̄², W ← W − η_t m / (√v + ε).
 
-        ``grad`` is used as scratch: it holds the step taken afterwards.
+        Then the decoupled weight decay, if any. ``grad`` is used as scratch:
+        it holds the step taken afterwards.
         """
         b1, b2, scratch, step = self.beta_1, self.beta_2, self._scratch, grad
         learning_rate = self.advance()
@@ -179,14 +256,18 @@ class Adam(_Scratch):
         step /= scratch
         scale_by_group(step, self)
         theta += step
+        self.decay_weights(theta)
 
     def advance(self):
         """t ← t + 1 and η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ): the step size of step t,
-        the bias corrections of m and v folded in (kept as ``learning_rate``)."""
+        the bias corrections of m and v folded in (kept as ``learning_rate``);
+        η = η₀ s(p) under a schedule that follows the progress p, else η₀."""
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
+        rate = self._progress_rate(self.schedule)
+        self.scheduled_learning_rate = self.learning_rate_init if rate is None else rate
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.scheduled_learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         return self.learning_rate
 
@@ -231,6 +312,7 @@ def make_optimizer(params, theta, learning_rate_init):
         params["beta_1"],
         params["beta_2"],
         params["epsilon"],
+        params["learning_rate"],
     )
 
 
@@ -244,4 +326,24 @@ def resume_or_make_optimizer(previous, params, theta, learning_rate_init):
         return previous
     optimizer = make_optimizer(params, theta, learning_rate_init)
     optimizer.settings = settings
+    return optimizer
+
+
+def adopt_layout(optimizer, layout, theta, weight_decay=0.0):
+    """The optimizer set for θ's layout: ρ, each entry's learning-rate
+    multiplier (``group_learning_rates``, None: all 1), and for decoupled
+    weight decay λ, the weights that decay (θ's first ``n_decayed`` entries,
+    ``layout.weights``) with their multipliers c_g ρ_g (``decay_rates``,
+    None: all 1)."""
+    rho = getattr(layout, "group_learning_rates", None)
+    optimizer.group_learning_rates = rho
+    optimizer.weight_decay = float(weight_decay)
+    optimizer.n_decayed = layout.weights(theta).size
+    rates = None
+    if weight_decay and not getattr(layout, "uniform_decay", True):
+        rates = layout.decay
+    if weight_decay and rho is not None:
+        rho = rho[: optimizer.n_decayed]
+        rates = rho if rates is None else rates * rho
+    optimizer.decay_rates = rates
     return optimizer

@@ -27,7 +27,9 @@ class TrainingProblem:
     fit's generator, past the draws of θ₀ (the held-out split and the
     shuffling draw from it next, as scikit-learn's MLPs do). ``data_scale`` is
     D of :func:`~skmanualnet._estimators.params.data_scale`, measured on these rows by a
-    fresh problem, the fitted one's for a continued fit.
+    fresh problem, the fitted one's for a continued fit. ``T_true`` holds the
+    0/1 targets when T is label-smoothed (:func:`with_label_smoothing`), None
+    when T is what the labels encode.
     """
 
     X: Any
@@ -41,6 +43,7 @@ class TrainingProblem:
     feature_names_in: np.ndarray | None
     random_state: np.random.RandomState | None = None
     data_scale: float = 1.0
+    T_true: np.ndarray | None = None
 
     def in_dtype(self, dtype):
         """The same problem computed in ``dtype`` (X, T, s and θ cast)."""
@@ -77,10 +80,23 @@ class ValidationSet:
         return score, loss
 
 
+def with_label_smoothing(problem, epsilon):
+    """The problem trained on the smoothed targets t̃ = (1 − ε) t + ε / K of its
+    output head (its ``smoothed_targets``), in X's dtype, the 0/1 targets kept
+    as ``T_true`` for the held-out rows; the problem itself for ε = 0."""
+    if not epsilon:
+        return problem
+    head, dtype = problem.network.head, problem.X.dtype
+    T = head.smoothed_targets(problem.T, epsilon, dtype)
+    return dataclasses.replace(problem, T=T, T_true=problem.T)
+
+
 def split_validation(problem, fraction, random_state, stratify, score):
     """(X, T, s) of the training rows and the :class:`ValidationSet`, holding out
     ``fraction`` of the rows, stratified by the labels ``stratify`` when they are
-    not None and a stratified split exists (else at random, with a warning)."""
+    not None and a stratified split exists (else at random, with a warning).
+    The held-out rows are measured against the true targets (``T_true`` when
+    the training targets are label-smoothed)."""
     n_samples = problem.X.shape[0]
     n_val = int(np.ceil(fraction * n_samples))
     if n_val < 2:
@@ -101,13 +117,17 @@ def split_validation(problem, fraction, random_state, stratify, score):
                 UserWarning,
             )
             stratify = None
-    s = problem.sample_weight
-    arrays = (problem.X, problem.y, problem.T) + (() if s is None else (s,))
+    s, T_true = problem.sample_weight, problem.T_true
+    optional = tuple(a for a in (s, T_true) if a is not None)
     parts = train_test_split(
-        *arrays, random_state=random_state, test_size=fraction, stratify=stratify
-    )
+        problem.X, problem.y, problem.T, *optional,
+        random_state=random_state, test_size=fraction, stratify=stratify,
+    )  # fmt: skip
     X, X_val, _, y_val, T, T_val = parts[:6]
-    s, s_val = (None, None) if s is None else parts[6:]
+    rest = iter(parts[6:])
+    s, s_val = (None, None) if s is None else (next(rest), next(rest))
+    if T_true is not None:
+        _, T_val = next(rest), next(rest)
     return (X, T, s), ValidationSet(X_val, y_val, T_val, s_val, score)
 
 

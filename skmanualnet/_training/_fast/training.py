@@ -43,9 +43,9 @@ class FusedKernels:
 
 def sgd_step(optimizer, theta, grad, n_weights, decay):
     """W̄ += (α/Σs) W and ``optimizer``'s SGD step, fused; returns Σ W² after."""
-    cast = theta.dtype.type
+    cast, lr = theta.dtype.type, optimizer.advance()  # η of this step
     return sgd_update(theta, grad, optimizer.carried, n_weights, cast(decay),
-                      cast(optimizer.learning_rate), cast(optimizer.momentum),
+                      cast(lr), cast(optimizer.momentum),
                       bool(optimizer.nesterov))  # fmt: skip
 
 
@@ -72,7 +72,9 @@ class FusedTraining:
 
     The fused step returns Σ W² of the weights it wrote, which is the next
     batch's penalty: it is kept until then, and computed afresh at the start
-    of each epoch (the loop may hand θ to callbacks between epochs).
+    of each epoch (the loop may hand θ to callbacks between epochs), and after
+    a decoupled weight decay (the optimizer's, in numpy after the kernel),
+    which changes W once more.
     """
 
     def __init__(self, network, optimizer, kernels=None, fused_step=True):
@@ -104,6 +106,8 @@ class FusedTraining:
             self._sum_of_squares = self._step(
                 self.optimizer, theta, grad, layout.n_coef, decay
             )
+            if self.optimizer.decay_weights(theta):
+                self._sum_of_squares = None
             return
         W, W_bar = layout.weights(theta), layout.weights(grad)  # no kernel
         if self._scratch is None:
