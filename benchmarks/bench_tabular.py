@@ -135,6 +135,8 @@ def tabular_mlp(task, seed, epochs, **options):
     """The package's tabular MLP (defaults, or the given options) on the table
     as it is: its own preprocessing."""
     cls = TabularMLPClassifier if task == CLF else TabularMLPRegressor
+    if task != CLF:
+        options.pop("label_smoothing", None)  # a classifier's option
     if epochs:
         options["max_iter"] = epochs
     return cls(random_state=seed, **options)
@@ -180,6 +182,9 @@ ABLATIONS = {
     "no-dropout": dict(dropout=0.0),
     "beta2-0.999": dict(beta_2=0.999),
     "no-best-epoch": dict(early_stopping=False),
+    "no-smoothing": dict(label_smoothing=0.0),
+    "constant-lr": dict(learning_rate="constant"),
+    "plus-decay": dict(weight_decay=0.1),
 }
 MODELS.update(
     {f"Tab:{name}": partial(tabular_mlp, **o) for name, o in ABLATIONS.items()}

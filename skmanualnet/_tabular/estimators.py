@@ -48,6 +48,10 @@ TABULAR_CONSTRAINTS = {
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "parametric_activation": ["boolean"],
     "alpha": [Interval(Real, 0, None, closed="left")],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "learning_rate": [
+        StrOptions({"constant", "cosine", "flat_cosine", "cosine_restarts"})
+    ],  # fmt: skip
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
     "beta_2": [Interval(Real, 0, 1, closed="left")],
@@ -78,7 +82,9 @@ class BaseTabularMLP(BaseEstimator):
         dropout=0.15,
         parametric_activation=True,
         alpha=0.0,
+        weight_decay=0.0,
         batch_size=256,
+        learning_rate="flat_cosine",
         learning_rate_init=1e-3,
         beta_2=0.95,
         max_iter=100,
@@ -97,7 +103,9 @@ class BaseTabularMLP(BaseEstimator):
         self.dropout = dropout
         self.parametric_activation = parametric_activation
         self.alpha = alpha
+        self.weight_decay = weight_decay
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.beta_2 = beta_2
         self.max_iter = max_iter
@@ -112,9 +120,11 @@ class BaseTabularMLP(BaseEstimator):
         whose prepared columns ``code_columns`` hold category codes."""
         names = ("hidden_layer_sizes", "activation", "input_embedding",
                  "embedding_size", "dropout", "parametric_activation", "alpha",
-                 "batch_size", "learning_rate_init", "beta_2", "max_iter",
+                 "weight_decay", "batch_size", "learning_rate", "learning_rate_init",
+                 "beta_2", "max_iter",
                  "validation_fraction", "n_iter_no_change", "random_state",
                  "verbose")  # fmt: skip
+        names += getattr(self, "_network_only", ())
         params = {name: getattr(self, name) for name in names}
         hold_out = self.early_stopping
         if hold_out == "auto":
@@ -217,11 +227,18 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
     parametric_activation : bool, default=True
         Hidden activations z + α (φ(z) − z) with α learned per unit.
     alpha : float, default=0.0
-        L2 penalty on the weights.
+        L2 penalty on the weights, in the loss.
+    weight_decay : float, default=0.0
+        Decoupled weight decay λ: after each step W ← W − ηλW (biases not).
     batch_size : int, default=256
         Rows per mini-batch (all the training rows when there are fewer).
+    learning_rate : {"constant", "cosine", "flat_cosine", "cosine_restarts"}, \
+            default="flat_cosine"
+        Adam's step size over the ``max_iter`` epochs: η₀ throughout, a
+        cosine from η₀ to 0, η₀ for the first half then a cosine, or cosine
+        cycles restarting at η₀ (:class:`ManualMLPClassifier`).
     learning_rate_init : float, default=1e-3
-        Adam's step size.
+        Adam's step size η₀.
     beta_2 : float, default=0.95
         Adam's decay of the squared-gradient average.
     max_iter : int, default=100
@@ -237,6 +254,9 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         Epochs without improvement before stopping.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation, shuffling, dropout and hold-out split.
+    label_smoothing : float, default=0.1
+        ε: train on the targets (1 − ε) t + ε / K (K classes); the held-out
+        rows are scored against the true labels.
     verbose : bool, default=False
         Print each epoch's losses.
 
@@ -270,6 +290,43 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
     """
 
     _network_class = ManualMLPClassifier
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 256, 256),
+        activation="relu",
+        *,
+        label_smoothing=0.1,
+        categorical_features="from_dtype",
+        one_hot_max_categories=8,
+        input_embedding="periodic",
+        embedding_size=8,
+        dropout=0.15,
+        parametric_activation=True,
+        alpha=0.0,
+        weight_decay=0.0,
+        batch_size=256,
+        learning_rate="flat_cosine",
+        learning_rate_init=1e-3,
+        beta_2=0.95,
+        max_iter=100,
+        early_stopping="auto",
+        validation_fraction=0.2,
+        n_iter_no_change=20,
+        random_state=None,
+        verbose=False,
+    ):
+        shared = dict(locals())
+        del shared["self"], shared["__class__"], shared["label_smoothing"]
+        super().__init__(**shared)
+        self.label_smoothing = label_smoothing
+
+    _parameter_constraints: dict = {
+        **TABULAR_CONSTRAINTS,
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+    }
+    #: what the network takes besides the shared parameters
+    _network_only = ("label_smoothing",)
 
     def _fit_target(self, y, sample_weight):
         return y
