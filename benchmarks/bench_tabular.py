@@ -328,7 +328,8 @@ def main():
     print("fits (the median fit time over seeds), model by model:")
     results = bench_models(models, tables, args)
     print_report(results, list(results[tables[0]]), args.split)
-    if args.ablation and "TabularMLP" in results[tables[0]]:
+    ran = results[tables[0]]
+    if "TabularMLP" in ran and any(m.startswith("Tab:") for m in ran):
         print_ablation(results, "TabularMLP", args.split)
 
 
