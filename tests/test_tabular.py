@@ -14,6 +14,7 @@ from skmanualnet import (
     ManualMLPClassifier,
     TabularMLPClassifier,
     TabularMLPRegressor,
+    TrainingMonitor,
 )
 from skmanualnet._estimators.base import fitted_sequence
 
@@ -167,3 +168,12 @@ def test_the_last_epoch_reached_is_the_plan_not_a_convergence_warning():
         warnings.simplefilter("error")  # pytest.ini ignores ConvergenceWarning
         model = small(TabularMLPClassifier, max_iter=3).fit(X, y)
     assert model.n_iter_ == 3
+
+
+def test_callbacks_reach_the_network_it_trains():
+    X, y = customers(n=100)
+    monitor = TrainingMonitor()
+    model = small(TabularMLPClassifier, max_iter=4).set_callbacks(monitor).fit(X, y)
+    # the initial weights and 4 epochs, one column per hidden layer
+    assert monitor.dead_fraction_.shape == (5, 2)
+    assert len(monitor.records_) == 1 and model.n_iter_ == 4

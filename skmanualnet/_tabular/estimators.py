@@ -13,6 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted
@@ -64,7 +65,7 @@ TABULAR_CONSTRAINTS = {
 }
 
 
-class BaseTabularMLP(BaseEstimator):
+class BaseTabularMLP(CallbackSupportMixin, BaseEstimator):
     """What the tabular classifier and regressor share: the preprocessing,
     the network's parameters, fit and the fitted history."""
 
@@ -163,20 +164,31 @@ class BaseTabularMLP(BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
+        # two tasks: prepare the table, train the network (which takes the
+        # callbacks that propagate, such as a progress bar or a monitor)
+        context = self._init_callback_context(max_subtasks=2)
+        context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        prepare = context.subcontext(task_name="prepare-table")
+        prepare.call_on_fit_task_begin(estimator=self, X=X, y=y)
         self.preprocessor_ = TabularPreprocessor(
             categorical_features=self.categorical_features,
             one_hot_max_categories=self.one_hot_max_categories,
         ).fit(X, sample_weight=sample_weight)
         Z = self.preprocessor_.transform(X)
+        prepare.call_on_fit_task_end(estimator=self, X=X, y=y)
         network = self._network(Z.shape[0], self.preprocessor_.code_columns_)
         target = self._fit_target(y, sample_weight)
-        with warnings.catch_warnings():
+        train = context.subcontext(task_name="fit-network")
+        with train.propagate_callback_context(network), warnings.catch_warnings():
             # the recipe runs its epochs (or stops early): the last epoch
             # reached is its plan, not a failure to converge
             warnings.filterwarnings(
                 "ignore", "Stochastic Optimizer: Maximum", ConvergenceWarning
             )
+            train.call_on_fit_task_begin(estimator=self, X=Z, y=target)
             self.network_ = network.fit(Z, target, sample_weight)
+            train.call_on_fit_task_end(estimator=self, X=Z, y=target)
+        context.call_on_fit_task_end(estimator=self, X=X, y=y)
         for name in HISTORY:
             if hasattr(self.network_, name):
                 setattr(self, name, getattr(self.network_, name))
