@@ -185,6 +185,8 @@ ABLATIONS = {
     "no-smoothing": dict(label_smoothing=0.0),
     "constant-lr": dict(learning_rate="constant"),
     "plus-decay": dict(weight_decay=0.1),
+    "lr-3e-3": dict(learning_rate_init=3e-3),
+    "full-schedule": dict(n_iter_no_change=100),  # best epoch, no early stop
 }
 MODELS.update(
     {f"Tab:{name}": partial(tabular_mlp, **o) for name, o in ABLATIONS.items()}

@@ -296,7 +296,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
     >>> from sklearn.datasets import load_iris
     >>> from skmanualnet import TabularMLPClassifier
     >>> X, y = load_iris(return_X_y=True, as_frame=True)
-    >>> model = TabularMLPClassifier(max_iter=30, random_state=0).fit(X, y)
+    >>> model = TabularMLPClassifier((64,), max_iter=100, random_state=0).fit(X, y)
     >>> bool(model.score(X, y) > 0.9)
     True
     """
@@ -419,7 +419,7 @@ class TabularMLPRegressor(RegressorMixin, BaseTabularMLP):
     >>> from sklearn.datasets import load_diabetes
     >>> from skmanualnet import TabularMLPRegressor
     >>> X, y = load_diabetes(return_X_y=True, as_frame=True)
-    >>> model = TabularMLPRegressor(max_iter=30, random_state=0).fit(X, y)
+    >>> model = TabularMLPRegressor((64,), max_iter=30, random_state=0).fit(X, y)
     >>> bool(model.score(X, y) > 0.4)
     True
     """
