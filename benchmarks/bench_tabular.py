@@ -257,7 +257,10 @@ def bench_model(model, tables, args):
         with warnings.catch_warnings():
             if model in OPTIONAL:  # torch and lightning warn about themselves
                 warnings.simplefilter("ignore")
-            runs = [fit_and_score(build(s), splits, task) for s in range(args.seeds)]
+            seeds = args.seeds
+            if model in OPTIONAL and args.optional_seeds:
+                seeds = min(seeds, args.optional_seeds)
+            runs = [fit_and_score(build(s), splits, task) for s in range(seeds)]
             result = {k: float(np.median([r[k] for r in runs])) for k in runs[0]}
             if args.memory:
                 result["MiB"] = peak_mib(build(0), *splits["train"])
@@ -304,6 +307,8 @@ def main():
     parser.add_argument("--split", choices=("test", "val"), default="test")
     parser.add_argument("--threads", type=int, help="cap BLAS and OpenMP threads")
     parser.add_argument("--with-realmlp", action="store_true", help="pytabkit anchor")
+    parser.add_argument("--optional-seeds", type=int,
+                        help="fewer seeds for the optional (slow) models")  # fmt: skip
     parser.add_argument("--no-memory", dest="memory", action="store_false")
     parser.add_argument("--quick", action="store_true", help="tiny smoke-test run")
     parser.add_argument("--ablation", action="store_true",
