@@ -216,7 +216,8 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
     A :class:`TabularPreprocessor` prepares the table; a
     :class:`ManualMLPClassifier` with category embeddings, periodic number
     embeddings, parametric activations and dropout learns from it, with Adam
-    (β₂ = 0.95) and the best epoch's weights on held-out rows. The docs'
+    (β₂ = 0.95, η₀ = 3e-3, flat then cosine) and the best epoch's weights on
+    held-out rows. The docs'
     user guide derives each piece.
 
     Parameters
@@ -249,8 +250,9 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         Adam's step size over the ``max_iter`` epochs: η₀ throughout, a
         cosine from η₀ to 0, η₀ for the first half then a cosine, or cosine
         cycles restarting at η₀ (:class:`ManualMLPClassifier`).
-    learning_rate_init : float, default=1e-3
-        Adam's step size η₀.
+    learning_rate_init : float, default=3e-3
+        Adam's step size η₀ (the regressor's default is 1e-3: each was the
+        better of the two on the benchmark's tables).
     beta_2 : float, default=0.95
         Adam's decay of the squared-gradient average.
     max_iter : int, default=100
@@ -266,9 +268,11 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         Epochs without improvement before stopping.
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation, shuffling, dropout and hold-out split.
-    label_smoothing : float, default=0.1
+    label_smoothing : float, default=0.0
         ε: train on the targets (1 − ε) t + ε / K (K classes); the held-out
-        rows are scored against the true labels.
+        rows are scored against the true labels. Off by default: on the
+        benchmark's tables ε = 0.1 left the error as it was and raised the
+        log-loss.
     verbose : bool, default=False
         Print each epoch's losses.
 
@@ -308,7 +312,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         hidden_layer_sizes=(256, 256, 256),
         activation="relu",
         *,
-        label_smoothing=0.1,
+        label_smoothing=0.0,
         categorical_features="from_dtype",
         one_hot_max_categories=8,
         input_embedding="periodic",
@@ -319,7 +323,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         weight_decay=0.0,
         batch_size=256,
         learning_rate="flat_cosine",
-        learning_rate_init=1e-3,
+        learning_rate_init=3e-3,
         beta_2=0.95,
         max_iter=100,
         early_stopping="auto",
