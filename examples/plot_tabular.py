@@ -82,7 +82,7 @@ plt.show()
 # category dtype, and its missing values as they are.
 categories = X.select_dtypes(exclude="number").columns
 as_categories = FunctionTransformer(
-    lambda t: drop_identifier(t).astype({c: "category" for c in categories})
+    lambda t: drop_identifier(t).astype(dict.fromkeys(categories, "category"))
 )
 boosting = make_pipeline(
     as_categories,
