@@ -9,7 +9,7 @@ import numpy as np
 
 from .._export.onnx_activations import activation_nodes
 from .._inspection.reference import unit_activation
-from .layer import FRESH, Layer
+from .layer import FRESH, SHARED, Layer
 from .network import activation_derivative, hidden_error
 
 
@@ -51,7 +51,7 @@ class ActivationLayer(Layer):
         return a, {"z": x, "a": a}
 
     def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
-        phi_prime = buffers.empty(self, "phi_prime", out_bar.shape, out_bar.dtype)
+        phi_prime = buffers.empty(SHARED, "phi_prime", out_bar.shape, out_bar.dtype)
         activation_derivative(self.activation, cache["z"], cache["a"], phi_prime)
         return hidden_error(out_bar, phi_prime, out=out_bar)
 

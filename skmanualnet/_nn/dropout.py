@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .keyed_uniforms import keyed_uniforms
-from .layer import FRESH, Layer
+from .layer import FRESH, SHARED, Layer
 
 
 def check_rate(rate):
@@ -44,20 +44,20 @@ def scaled_mask(x, rate, context, owner=None):
 
     The uniforms come from the context's ``random_state``, keyed to the
     batch's data rows when the context has ``row_keys`` (equal rows are then
-    dropped alike: :mod:`~skmanualnet._nn.keyed_uniforms`); the work and the
-    mask go into the context's buffers of ``owner``."""
+    dropped alike: :mod:`~skmanualnet._nn.keyed_uniforms`); the mask goes
+    into the context's buffers of ``owner``, the work into shared scratch."""
     buffers, shape = context.buffers, x.shape
-    u = buffers.empty(owner, "u", shape, np.float64)
+    u = buffers.empty(SHARED, "u", shape, np.float64)
     if context.row_keys is None:
         u[...] = context.random_state.random_sample(shape)
     else:
         words, scratch = (
-            buffers.empty(owner, name, shape, np.uint64)
+            buffers.empty(SHARED, name, shape, np.uint64)
             for name in ("words", "shifted")
         )
         keyed_uniforms(context.row_keys, shape[1], context.random_state, words,
                        scratch, out=u)  # fmt: skip
-    kept = np.greater_equal(u, rate, out=buffers.empty(owner, "kept", shape, bool))
+    kept = np.greater_equal(u, rate, out=buffers.empty(SHARED, "kept", shape, bool))
     mask = buffers.empty(owner, "scaled_mask", shape, x.dtype)
     return np.multiply(kept, 1 / (1 - rate), dtype=x.dtype, out=mask)
 

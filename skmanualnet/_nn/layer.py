@@ -52,10 +52,17 @@ class Parameter:
         return int(np.prod(self.shape, dtype=np.int64))
 
 
+#: The owner of the scratch arrays that all layers share: what a layer needs
+#: only while one of its calls runs (what it returns or keeps in its cache is
+#: its own, asked for with the layer as owner).
+SHARED = "shared"
+
+
 class Buffers:
     """The arrays that the passes of one fit reuse, batch after batch: one per
     (owner, name, shape, dtype), made at its first request (a batch loop sees
-    at most two batch sizes)."""
+    at most two batch sizes); the owner :data:`SHARED` lends scratch to every
+    layer."""
 
     def __init__(self):
         self._arrays = {}

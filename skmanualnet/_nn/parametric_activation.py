@@ -22,7 +22,7 @@ import numpy as np
 
 from .._export.onnx_activations import activation_nodes
 from .._inspection.reference import unit_activation
-from .layer import FRESH, Layer, Parameter
+from .layer import FRESH, SHARED, Layer, Parameter
 from .network import activation_derivative
 
 
@@ -103,10 +103,9 @@ class ParametricActivation(Layer):
         params["alpha"].fill(1)
 
     def forward(self, x, params, state, context):
-        phi_z, a, scratch = (
-            context.buffers.empty(self, name, x.shape, x.dtype)
-            for name in ("phi_z", "a", "scratch")
-        )
+        buffers = context.buffers
+        phi_z, a = (buffers.empty(self, n, x.shape, x.dtype) for n in ("phi_z", "a"))
+        scratch = buffers.empty(SHARED, "scratch", x.shape, x.dtype)
         self.activation.phi(x, out=phi_z)
         parametric_activation(x, phi_z, params["alpha"], out=a, scratch=scratch)
         return a, {"z": x, "phi_z": phi_z}
@@ -114,7 +113,7 @@ class ParametricActivation(Layer):
     def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         z, phi_z, alpha = cache["z"], cache["phi_z"], params["alpha"]
         phi_prime, scratch = (
-            buffers.empty(self, name, z.shape, z.dtype)
+            buffers.empty(SHARED, name, z.shape, z.dtype)
             for name in ("phi_prime", "scratch")
         )
         # before ā is overwritten

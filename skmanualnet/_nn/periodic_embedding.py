@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from .init import glorot_uniform
-from .layer import FRESH, Layer, Parameter
+from .layer import FRESH, SHARED, Layer, Parameter
 
 TWO_PI = 2.0 * np.pi
 
@@ -219,14 +219,16 @@ class PeriodicEmbedding(Layer):
                 (k, k), "relu", random_state
             )
 
-    def stack(self, buffers, name, n_rows, dtype):
-        """The (d, B, k) array ``name`` of ``buffers``."""
+    def stack(self, buffers, name, n_rows, dtype, owner=None):
+        """The (d, B, k) array ``name`` of ``buffers``, the layer's own (or
+        ``owner``'s)."""
         shape = (self.n_features, n_rows, self.n_frequencies)
-        return buffers.empty(self, name, shape, dtype)
+        return buffers.empty(owner or self, name, shape, dtype)
 
     def forward(self, x, params, state, context):
         buffers, B, dtype = context.buffers, x.shape[0], params["w"].dtype
-        phase, u, e = (self.stack(buffers, n, B, dtype) for n in ("phase", "u", "e"))
+        phase, u = (self.stack(buffers, n, B, dtype) for n in ("phase", "u"))
+        e = self.stack(buffers, "e", B, dtype, SHARED)
         periodic_phase(x, params["w"], params["b"], out=phase)
         cosine_features(phase, out=u)
         feature_linear(u, params["V"], params["c"], out=e)
@@ -239,7 +241,7 @@ class PeriodicEmbedding(Layer):
         feature_linear_weight_gradient(cache["u"], e_bar, out=grads["V"])
         feature_linear_bias_gradient(e_bar, out=grads["c"])
         u_bar, phase_bar = (
-            self.stack(buffers, n, B, dtype) for n in ("u_bar", "phase_bar")
+            self.stack(buffers, n, B, dtype, SHARED) for n in ("u_bar", "phase_bar")
         )
         feature_linear_input_error(e_bar, params["V"], out=u_bar)
         phase_error(u_bar, cache["phase"], out=phase_bar)
