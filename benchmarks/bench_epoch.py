@@ -6,13 +6,20 @@ the fused kernels off (the numpy reference, ``accelerate=False``) and on
 with identical parameters (sgd, Nesterov momentum 0.9, η₀ = 0.01, same batch
 size and seed, exactly ``--epochs`` epochs), and of the *floor*: only the
 matrix products one epoch of forward + backward needs (per batch and layer
-a@W, aᵀ@z̄, and z̄@Wᵀ except for the first layer) into preallocated arrays.
+a@W, aᵀ@z̄, and z̄@Wᵀ except for the first layer) into preallocated arrays,
+timed on one BLAS thread and on all of them, the faster counted. W6 is the
+tabular recipe's network (periodic input embedding, parametric activations,
+dropout, adam): it trains on the layered numpy path (there are no fused
+kernels for it, so it has no "on" columns), its floor adds the embedding's
+per-feature products and the first layer's z̄@Wᵀ, and scikit-learn's column
+is the plain MLP of the same widths, solver and batches (it has no such
+layers).
 Also the peak traced memory of each fit (tracemalloc, in a separate fit) and
 the final training accuracy. The script runs on OpenBLAS's native kernel: it
 re-executes itself without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (see
 ``native_blas.py``) and prints what threadpoolctl reports. Run::
 
-    python benchmarks/bench_epoch.py                  # W1-W5, see README
+    python benchmarks/bench_epoch.py                  # W1-W6, see README
     python benchmarks/bench_epoch.py --workloads W1 W3 --repeats 5
     python benchmarks/bench_epoch.py --scaling        # ours as n and width grow
     python benchmarks/bench_epoch.py --first-fit      # fresh processes, iris
@@ -45,6 +52,7 @@ import tempfile
 import time
 import tracemalloc
 import warnings
+from contextlib import nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -72,6 +80,23 @@ WORKLOADS = {
     "W3": dict(data="synth", n=20000, d=50, k=5, hidden=(64,) * 3, batch=32, epochs=5),
     "W4": {**W2, "dtype": np.float32},
     "W5": {**W2, "density": 0.05},  # scipy CSR, 95 % of the entries zeroed
+    # the tabular recipe's network: the layered path (no fused kernels)
+    "W6": dict(
+        data="synth",
+        n=10000,
+        d=20,
+        k=2,
+        hidden=(256,) * 3,
+        batch=256,
+        epochs=3,
+        layers=dict(
+            dropout=0.15,
+            input_embedding="periodic",
+            embedding_size=8,
+            parametric_activation=True,
+        ),
+        solver="adam",
+    ),  # fmt: skip
 }
 #: the two ways ours runs: ``accelerate`` off (numpy reference) and on (fused)
 MODES = {"off": False, "on": True}
@@ -100,21 +125,39 @@ def make_data(cfg):
 
 
 def make_models(cfg, epochs):
+    """Ours and scikit-learn's MLPClassifier with the same parameters; a
+    workload's layer options are ours only (scikit-learn's is the plain
+    network of the same widths, solver and batches)."""
     params = dict(hidden_layer_sizes=cfg["hidden"], batch_size=cfg["batch"])
-    params.update(solver="sgd", momentum=0.9, nesterovs_momentum=True, alpha=1e-4)
-    params.update(learning_rate_init=0.01, shuffle=True, random_state=0)
+    if cfg.get("solver", "sgd") == "sgd":
+        params.update(solver="sgd", momentum=0.9, nesterovs_momentum=True)
+        params.update(learning_rate_init=0.01)
+    else:
+        params.update(solver=cfg["solver"], learning_rate_init=0.001)
+    params.update(alpha=1e-4, shuffle=True, random_state=0)
     params.update(tol=0.0, n_iter_no_change=10**6, max_iter=epochs)  # exactly E
-    return ManualMLPClassifier(**params), MLPClassifier(**params)
+    return ManualMLPClassifier(**params, **cfg.get("layers", {})), MLPClassifier(
+        **params
+    )
 
 
 class GemmFloor:
-    """The matrix products of one epoch's forward + backward, into fixed buffers."""
+    """The matrix products of one epoch's forward + backward, into fixed buffers.
+
+    Per batch and dense layer a@W, aᵀ@z̄, and z̄@Wᵀ (for the first layer only
+    when a layer below it has parameters: a periodic input embedding); with
+    that embedding, its per-feature products too, over the (d, B, k) stack:
+    u_j V_j, u_jᵀ ē_j and ē_j V_jᵀ.
+    """
 
     def __init__(self, X, cfg, n_classes):
         rng = np.random.default_rng(0)
         dtype, B = X.dtype, cfg["batch"]
-        units = [X.shape[1], *cfg["hidden"], n_classes]
-        self.X = rng.standard_normal(X.shape).astype(dtype)  # dense, even for W5
+        k = cfg.get("layers", {}).get("embedding_size")
+        d = X.shape[1]
+        width = d * k if k else d
+        units = [width, *cfg["hidden"], n_classes if n_classes > 2 else 1]
+        self.X = rng.standard_normal((X.shape[0], width)).astype(dtype)  # dense
         self.W = [
             (rng.standard_normal((i, o)) / np.sqrt(i)).astype(dtype)
             for i, o in zip(units[:-1], units[1:], strict=True)
@@ -122,22 +165,67 @@ class GemmFloor:
         self.W_bar = [np.empty_like(W) for W in self.W]
         self.a = [np.empty((B, o), dtype) for o in units[1:]]
         self.z_bar = [rng.standard_normal((B, o)).astype(dtype) for o in units[1:]]
-        self.a_bar = [np.empty((B, i), dtype) for i in units[1:-1]]
-        self.B = B
+        self.a_bar = [np.empty((B, i), dtype) for i in units[:-1]]
+        self.B, self.first_input_error = B, bool(k)
+        self.embedding = None
+        if k:  # u, V, e (= ē here), V̄, ū
+            u = rng.standard_normal((d, B, k)).astype(dtype)
+            V = (rng.standard_normal((d, k, k)) / np.sqrt(k)).astype(dtype)
+            self.embedding = (
+                u,
+                V,
+                np.empty_like(u),
+                np.empty_like(V),
+                np.empty_like(u),
+            )
+
+    def embedding_products(self, m):
+        """u_j V_j, u_jᵀ ē_j and ē_j V_jᵀ for every feature j, m rows."""
+        u, V, e, V_bar, u_bar = self.embedding
+        u, e, u_bar = u[:, :m], e[:, :m], u_bar[:, :m]
+        np.matmul(u, V, out=e)
+        np.matmul(u.transpose(0, 2, 1), e, out=V_bar)
+        np.matmul(e, V.transpose(0, 2, 1), out=u_bar)
 
     def epoch(self):
         n = self.X.shape[0]
         for start in range(0, n, self.B):
             X_b = self.X[start : start + self.B]
             m = X_b.shape[0]
+            if self.embedding is not None:
+                self.embedding_products(m)
             a = [X_b] + [a[:m] for a in self.a]
             for l, W in enumerate(self.W):
                 np.dot(a[l], W, out=a[l + 1])
             for l in range(len(self.W) - 1, -1, -1):
                 z_bar = self.z_bar[l][:m]
                 np.dot(a[l].T, z_bar, out=self.W_bar[l])
-                if l > 0:
-                    np.dot(z_bar, self.W[l].T, out=self.a_bar[l - 1][:m])
+                if l > 0 or self.first_input_error:
+                    np.dot(z_bar, self.W[l].T, out=self.a_bar[l][:m])
+
+
+def floor_time(floor, epochs):
+    """Seconds per floor epoch: the faster of one BLAS thread and all of them
+    (what the fastest bare-numpy epoch of these products takes here)."""
+    times = []
+    for threads in (1, None):
+        with _threads(threads):
+            start = time.perf_counter()
+            for _ in range(epochs):
+                floor.epoch()
+            times.append((time.perf_counter() - start) / epochs)
+    return min(times)
+
+
+def _threads(threads):
+    """A context with the BLAS capped at ``threads`` (None: as it is)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # the floor then runs with the threads BLAS has
+        threads = None
+    if threads is None:
+        return nullcontext()
+    return threadpool_limits(threads, user_api="blas")
 
 
 def fit_time(model, X, y, accelerate=False):
@@ -165,14 +253,17 @@ def touch_memory(gib):
     np.ones(int(gib * 2**30) // 8).fill(2.0)
 
 
-def available_modes():
-    """off, and on when numba (the ``fast`` extra) is installed."""
-    return {k: v for k, v in MODES.items() if v is False or numba_installed()}
+def available_modes(cfg=None):
+    """off, and on when numba (the ``fast`` extra) is installed and the
+    workload's network has fused kernels (a network with layer options has
+    none: it trains on the numpy path either way)."""
+    fused = numba_installed() and not (cfg or {}).get("layers")
+    return {k: v for k, v in MODES.items() if v is False or fused}
 
 
 def bench_workload(cfg, epochs, repeats):
     X, y = make_data(cfg)
-    modes = available_modes()
+    modes = available_modes(cfg)
     ours = {mode: make_models(cfg, epochs)[0] for mode in modes}
     theirs = make_models(cfg, epochs)[1]
     floor = GemmFloor(X, cfg, len(np.unique(y)))
@@ -185,10 +276,7 @@ def bench_workload(cfg, epochs, repeats):
         for mode, flag in modes.items():
             times[mode].append(fit_time(ours[mode], X, y, flag))
         times["sklearn"].append(fit_time(theirs, X, y))
-        start = time.perf_counter()
-        for _ in range(epochs):
-            floor.epoch()
-        times["floor"].append((time.perf_counter() - start) / epochs)
+        times["floor"].append(floor_time(floor, epochs))
     row = {key: float(np.median(t)) for key, t in times.items()}
     # ratios per repeat, then the median: neighbours in time share the noise
     for mode in modes:

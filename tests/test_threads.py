@@ -124,7 +124,8 @@ class _ThreadCounts(EpochRecorder):
     [
         ((1024,), 100, {1}),  # 100 · 6 · 1024 = 614 k multiply-adds: one thread
         ((256, 64), 50, {1}),  # 50 · 256 · 64 = 819 k, the largest product
-        ((4096,), 100, {2}),  # 100 · 6 · 4096 = 2.46 M > SMALL_PRODUCT: both
+        ((256, 256), 256, {1}),  # 256 · 256 · 256 = 16.8 M (W6's): one thread
+        ((128, 1024), 300, {2}),  # 300 · 128 · 1024 = 39.3 M > SMALL_PRODUCT: both
         ((32, 16), 300, {2}),  # 300 · 6 · 32 = 58 k: BLAS keeps one thread itself
     ],
 )

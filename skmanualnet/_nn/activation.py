@@ -9,7 +9,7 @@ import numpy as np
 
 from .._export.onnx_activations import activation_nodes
 from .._inspection.reference import unit_activation
-from .layer import Layer
+from .layer import FRESH, SHARED, Layer
 from .network import activation_derivative, hidden_error
 
 
@@ -45,13 +45,14 @@ class ActivationLayer(Layer):
         self.activation = activation
 
     def forward(self, x, params, state, context):
-        a = self.activation.phi(x, out=np.empty_like(x))
+        a = self.activation.phi(
+            x, out=context.buffers.empty(self, "a", x.shape, x.dtype)
+        )
         return a, {"z": x, "a": a}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
-        phi_prime = activation_derivative(
-            self.activation, cache["z"], cache["a"], np.empty_like(out_bar)
-        )
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
+        phi_prime = buffers.empty(SHARED, "phi_prime", out_bar.shape, out_bar.dtype)
+        activation_derivative(self.activation, cache["z"], cache["a"], phi_prime)
         return hidden_error(out_bar, phi_prime, out=out_bar)
 
     def onnx(self, graph, x, params, state):

@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from .layer import Layer, Parameter
+from .layer import FRESH, Layer, Parameter
 
 
 def category_codes(column, n_categories):
@@ -141,7 +141,7 @@ class CategoryEmbedding(Layer):
 
     def forward(self, x, params, state, context):
         k, n_numbers = self.dimension, len(self.numbers)
-        out = np.empty((x.shape[0], self.n_out), dtype=x.dtype)
+        out = context.buffers.empty(self, "out", (x.shape[0], self.n_out), x.dtype)
         out[:, :n_numbers] = x[:, self.numbers]
         codes = []
         for j, (column, n) in enumerate(
@@ -152,14 +152,17 @@ class CategoryEmbedding(Layer):
             out[:, block] = lookup(params[f"E{j}"], codes[-1])
         return out, {"codes": np.stack(codes, axis=1)}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         k, n_numbers = self.dimension, len(self.numbers)
         for j in range(len(self.columns)):
             block = out_bar[:, n_numbers + j * k : n_numbers + (j + 1) * k]
             scatter_add(block, cache["codes"][:, j], out=grads[f"E{j}"])
         if not need_x_bar:
             return None
-        x_bar = np.zeros((out_bar.shape[0], self.n_in), dtype=out_bar.dtype)
+        x_bar = buffers.empty(
+            self, "x_bar", (out_bar.shape[0], self.n_in), out_bar.dtype
+        )
+        x_bar.fill(0)
         x_bar[:, self.numbers] = out_bar[:, :n_numbers]  # codes: no derivative
         return x_bar
 

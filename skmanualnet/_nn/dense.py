@@ -14,7 +14,7 @@ the layer's. The three products are those of
 import numpy as np
 
 from .init import WEIGHT_INITS
-from .layer import Layer, Parameter
+from .layer import FRESH, Layer, Parameter
 from .network import affine, bias_gradient, input_error, weight_gradient
 
 
@@ -76,18 +76,17 @@ class Dense(Layer):
 
     def forward(self, x, params, state, context):
         W = params["W"]
-        z = affine(x, W, params["b"], out=np.empty((x.shape[0], self.n_out), W.dtype))
-        return z, {"a": x}
+        z = context.buffers.empty(self, "z", (x.shape[0], self.n_out), W.dtype)
+        return affine(x, W, params["b"], out=z), {"a": x}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         weight_gradient(cache["a"], out_bar, out=grads["W"])
         bias_gradient(out_bar, out=grads["b"])
         if not need_x_bar:
             return None
         W = params["W"]
-        return input_error(
-            out_bar, W, out=np.empty((out_bar.shape[0], self.n_in), W.dtype)
-        )
+        x_bar = buffers.empty(self, "x_bar", (out_bar.shape[0], self.n_in), W.dtype)
+        return input_error(out_bar, W, out=x_bar)
 
     def onnx(self, graph, x, params, state):
         """z = aW + b: MatMul, Add."""

@@ -21,7 +21,7 @@ import numbers
 import numpy as np
 
 from .keyed_uniforms import keyed_uniforms
-from .layer import Layer
+from .layer import FRESH, SHARED, Layer
 
 
 def check_rate(rate):
@@ -38,18 +38,28 @@ def check_rate(rate):
     return float(rate)
 
 
-def scaled_mask(x, rate, context):
+def scaled_mask(x, rate, context, owner=None):
     """m / (1 − p), m ~ Bernoulli(1 − p): 1 / (1 − p) where a uniform draw
     u ∈ [0, 1) has u ≥ p (probability 1 − p), 0 elsewhere, in x's dtype.
 
     The uniforms come from the context's ``random_state``, keyed to the
     batch's data rows when the context has ``row_keys`` (equal rows are then
-    dropped alike: :mod:`~skmanualnet._nn.keyed_uniforms`)."""
+    dropped alike: :mod:`~skmanualnet._nn.keyed_uniforms`); the mask goes
+    into the context's buffers of ``owner``, the work into shared scratch."""
+    buffers, shape = context.buffers, x.shape
+    u = buffers.empty(SHARED, "u", shape, np.float64)
     if context.row_keys is None:
-        u = context.random_state.random_sample(x.shape)
+        u[...] = context.random_state.random_sample(shape)
     else:
-        u = keyed_uniforms(context.row_keys, x.shape[1], context.random_state)
-    return np.multiply(u >= rate, 1 / (1 - rate), dtype=x.dtype)
+        words, scratch = (
+            buffers.empty(SHARED, name, shape, np.uint64)
+            for name in ("words", "shifted")
+        )
+        keyed_uniforms(context.row_keys, shape[1], context.random_state, words,
+                       scratch, out=u)  # fmt: skip
+    kept = np.greater_equal(u, rate, out=buffers.empty(SHARED, "kept", shape, bool))
+    mask = buffers.empty(owner, "scaled_mask", shape, x.dtype)
+    return np.multiply(kept, 1 / (1 - rate), dtype=x.dtype, out=mask)
 
 
 def dropout(x, scaled_mask, out):
@@ -69,7 +79,7 @@ def reference_mask(layer, x, context):
     the reference's; 1 everywhere at predict and for p = 0."""
     if not context.training or layer.rate == 0:
         return [[1.0] * x.shape[1] for _ in range(x.shape[0])]
-    kept = scaled_mask(x, layer.rate, context) != 0
+    kept = scaled_mask(x, layer.rate, context, layer) != 0
     return [[float(m) / (1.0 - layer.rate) for m in row] for row in kept.tolist()]
 
 
@@ -123,10 +133,11 @@ class Dropout(Layer):
     def forward(self, x, params, state, context):
         if not context.training or self.rate == 0:
             return x, {}  # the identity: nothing drawn, nothing to keep
-        mask = scaled_mask(x, self.rate, context)
-        return dropout(x, mask, out=np.empty_like(x)), {"scaled_mask": mask}
+        mask = scaled_mask(x, self.rate, context, self)
+        out = context.buffers.empty(self, "a", x.shape, x.dtype)
+        return dropout(x, mask, out=out), {"scaled_mask": mask}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         if not need_x_bar:
             return None
         if "scaled_mask" not in cache:  # p = 0: x̄ = ā

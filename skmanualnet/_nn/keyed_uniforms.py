@@ -21,13 +21,14 @@ GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
-def mix(z):
-    """SplitMix64's finaliser, in place on a uint64 array (wrapping)."""
-    z ^= z >> np.uint64(30)
+def mix(z, scratch=None):
+    """SplitMix64's finaliser, in place on a uint64 array (wrapping); the
+    shifted words go into ``scratch`` (or a new array)."""
+    z ^= np.right_shift(z, np.uint64(30), out=scratch)
     z *= _M1
-    z ^= z >> np.uint64(27)
+    z ^= np.right_shift(z, np.uint64(27), out=scratch)
     z *= _M2
-    z ^= z >> np.uint64(31)
+    z ^= np.right_shift(z, np.uint64(31), out=scratch)
     return z
 
 
@@ -56,11 +57,13 @@ def _sparse_row_hashes(X):
     return hashes
 
 
-def keyed_uniforms(row_keys, n_columns, random_state):
+def keyed_uniforms(row_keys, n_columns, random_state, words=None, scratch=None,
+                   out=None):  # fmt: skip
     """u ∈ [0, 1)^{B×n}: n per row, from each row's key (:func:`row_hashes`
     of the batch's data rows) and a key drawn from ``random_state`` (one draw
-    per call)."""
+    per call). ``words`` and ``scratch`` (uint64) and ``out`` (float64), all
+    B × n, hold the work (None: new arrays)."""
     key = np.uint64(random_state.randint(np.iinfo(np.int64).max))
     columns = np.arange(1, n_columns + 1, dtype=np.uint64) * GAMMA + key
-    z = mix(row_keys[:, np.newaxis] + columns)
-    return (z >> np.uint64(11)) * (1.0 / 2.0**53)
+    z = mix(np.add(row_keys[:, np.newaxis], columns, out=words), scratch)
+    return np.multiply(np.right_shift(z, np.uint64(11), out=z), 1.0 / 2.0**53, out=out)

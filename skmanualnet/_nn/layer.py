@@ -15,6 +15,16 @@ pass needs, a dict of named arrays (ā may be overwritten by the backward
 pass: nothing reads it after), which :func:`~skmanualnet.trace_step`
 also shows. Layers hold no per-batch state, so that one network can serve
 concurrent predictions.
+
+Where a layer's arrays live is the caller's: a layer asks the context's
+:class:`Buffers` (forward) or the ``buffers`` it is handed (backward) for
+each array it writes, by name. A training loop hands every pass the same
+:class:`Buffers`, so that batch after batch the layer writes into the arrays
+of the batch before (nothing of a pass is read after the next one starts);
+prediction, the trace and a layer called by itself get :data:`FRESH`, a new
+array at every request::
+
+    x_bar = layer.backward(out_bar, cache, params, grads, need_x_bar, buffers)
 """
 
 from dataclasses import dataclass
@@ -42,6 +52,44 @@ class Parameter:
         return int(np.prod(self.shape, dtype=np.int64))
 
 
+#: The owner of the scratch arrays that all layers share: what a layer needs
+#: only while one of its calls runs (what it returns or keeps in its cache is
+#: its own, asked for with the layer as owner).
+SHARED = "shared"
+
+
+class Buffers:
+    """The arrays that the passes of one fit reuse, batch after batch: one per
+    (owner, name, shape, dtype), made at its first request (a batch loop sees
+    at most two batch sizes); the owner :data:`SHARED` lends scratch to every
+    layer."""
+
+    def __init__(self):
+        self._arrays = {}
+
+    def empty(self, owner, name, shape, dtype):
+        """The array ``name`` of ``owner`` (a layer), of ``shape`` and ``dtype``:
+        the same one at every request, holding what the last pass wrote."""
+        key = (owner, name, shape, dtype)
+        array = self._arrays.get(key)
+        if array is None:
+            array = self._arrays[key] = np.empty(shape, dtype)
+        return array
+
+
+class FreshArrays:
+    """:class:`Buffers` that keep nothing: a new array at every request."""
+
+    def empty(self, owner, name, shape, dtype):
+        """A new uninitialised array of ``shape`` and ``dtype``."""
+        return np.empty(shape, dtype)
+
+
+#: New arrays at every request: the passes of prediction, of the trace, and
+#: of a layer called by itself.
+FRESH = FreshArrays()
+
+
 @dataclass(frozen=True)
 class Context:
     """How a forward pass runs: in ``training`` or not, with ``random_state``
@@ -49,12 +97,14 @@ class Context:
     weights ω = s / Σs as a (B, 1) column (None: every row weighs 1 / B), by
     which batch statistics weigh the rows, so that a row of weight k is k
     copies of it; ``row_keys``, one 64-bit word per data row, equal for equal
-    rows, key the noise drawn for each row (None: drawn row by row)."""
+    rows, key the noise drawn for each row (None: drawn row by row);
+    ``buffers`` hold the arrays the pass writes (:data:`FRESH`: new ones)."""
 
     training: bool = False
     random_state: np.random.RandomState | None = None
     row_weights: np.ndarray | None = None
     row_keys: np.ndarray | None = None
+    buffers: Buffers | FreshArrays = FRESH
 
 
 #: The forward pass of prediction: no noise, running statistics.
@@ -100,10 +150,11 @@ class Layer:
         backward pass reads."""
         raise NotImplementedError
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         """x̄ = ∂L/∂x from ``out_bar`` = ∂L/∂out, or None when not
         ``need_x_bar`` (the first layer's input is the data); writes
-        ∂L/∂(each parameter) into ``grads``."""
+        ∂L/∂(each parameter) into ``grads``, and what it writes besides into
+        arrays of ``buffers``."""
         raise NotImplementedError
 
     def reference_forward(self, x, params, state, context):

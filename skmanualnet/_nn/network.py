@@ -45,12 +45,7 @@ class ParameterLayout:
     def views(self, theta):
         """:meth:`unpack`, remembered for the last two vectors (θ and ∇L in a
         training loop), so that a batch does not rebuild 2L views of each."""
-        for array, views in self._views:
-            if array is theta:
-                return views
-        views = self.unpack(theta)
-        self._views = [*self._views[-1:], (theta, views)]
-        return views
+        return remembered_views(self._views, theta, self.unpack)
 
     def unpack(self, theta):
         """Views ``(coefs, intercepts)`` of θ: Wˡ (n_in, n_out), bˡ (n_out,)."""
@@ -75,6 +70,18 @@ class ParameterLayout:
     def weights(self, theta):
         """The weights [W¹ … Wᴸ] of θ as one contiguous vector (biases left out)."""
         return theta[: self.n_coef]
+
+
+def remembered_views(memory, array, unpack):
+    """``unpack(array)``, remembered in the list ``memory`` for the last two
+    arrays asked for (θ and ∇L in a training loop): the views are built once,
+    not at every batch."""
+    for known, views in memory:
+        if known is array:
+            return views
+    views = unpack(array)
+    memory[:] = [*memory[-1:], (array, views)]
+    return views
 
 
 @dataclass(frozen=True)

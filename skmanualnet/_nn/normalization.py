@@ -22,7 +22,7 @@ import numbers
 
 import numpy as np
 
-from .layer import Layer, Parameter
+from .layer import FRESH, Layer, Parameter
 
 
 def mean(x, axis):
@@ -159,7 +159,7 @@ class Normalization(Layer):
         x_hat = normalize(x, mu, sigma)
         return scale_shift(x_hat, params["gamma"], params["beta"]), sigma, x_hat
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         """γ̄ = Σ_rows ā ⊙ x̂, β̄ = Σ_rows ā into ``grads``; x̄ from x̂̄ = γ ⊙ ā
         (written over ā) by :meth:`input_error`, unless not ``need_x_bar``."""
         gamma_gradient(out_bar, cache["x_hat"], out=grads["gamma"])

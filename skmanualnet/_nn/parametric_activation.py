@@ -22,14 +22,15 @@ import numpy as np
 
 from .._export.onnx_activations import activation_nodes
 from .._inspection.reference import unit_activation
-from .layer import Layer, Parameter
+from .layer import FRESH, SHARED, Layer, Parameter
 from .network import activation_derivative
 
 
-def parametric_activation(z, phi_z, alpha, out):
-    """a = z + α ⊙ (φ(z) − z), as (1 − α) ⊙ z + α ⊙ φ(z)."""
+def parametric_activation(z, phi_z, alpha, out, scratch=None):
+    """a = z + α ⊙ (φ(z) − z), as (1 − α) ⊙ z + α ⊙ φ(z) (α ⊙ φ(z) formed in
+    ``scratch``, or in a new array)."""
     np.multiply(1 - alpha, z, out=out)
-    out += alpha * phi_z
+    out += np.multiply(alpha, phi_z, out=scratch)
     return out
 
 
@@ -43,9 +44,10 @@ def parametric_error(a_bar, phi_prime, alpha, out):
     return np.multiply(a_bar, phi_prime, out=out)
 
 
-def alpha_gradient(a_bar, z, phi_z, out):
-    """ᾱ = Σ_rows ā ⊙ (φ(z) − z)."""
-    return np.einsum("ij,ij->j", a_bar, phi_z - z, out=out)
+def alpha_gradient(a_bar, z, phi_z, out, scratch=None):
+    """ᾱ = Σ_rows ā ⊙ (φ(z) − z) (φ(z) − z formed in ``scratch``, or in a new
+    array)."""
+    return np.einsum("ij,ij->j", a_bar, np.subtract(phi_z, z, out=scratch), out=out)
 
 
 def reference_forward(layer, x, params, state, context):
@@ -101,18 +103,24 @@ class ParametricActivation(Layer):
         params["alpha"].fill(1)
 
     def forward(self, x, params, state, context):
-        phi_z = self.activation.phi(x, out=np.empty_like(x))
-        a = parametric_activation(x, phi_z, params["alpha"], out=np.empty_like(x))
+        buffers = context.buffers
+        phi_z, a = (buffers.empty(self, n, x.shape, x.dtype) for n in ("phi_z", "a"))
+        scratch = buffers.empty(SHARED, "scratch", x.shape, x.dtype)
+        self.activation.phi(x, out=phi_z)
+        parametric_activation(x, phi_z, params["alpha"], out=a, scratch=scratch)
         return a, {"z": x, "phi_z": phi_z}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         z, phi_z, alpha = cache["z"], cache["phi_z"], params["alpha"]
-        alpha_gradient(out_bar, z, phi_z, out=grads["alpha"])  # before ā is overwritten
+        phi_prime, scratch = (
+            buffers.empty(SHARED, name, z.shape, z.dtype)
+            for name in ("phi_prime", "scratch")
+        )
+        # before ā is overwritten
+        alpha_gradient(out_bar, z, phi_z, out=grads["alpha"], scratch=scratch)
         if not need_x_bar:
             return None
-        phi_prime = activation_derivative(
-            self.activation, z, phi_z, np.empty_like(out_bar)
-        )
+        activation_derivative(self.activation, z, phi_z, phi_prime)
         return parametric_error(out_bar, phi_prime, alpha, out=out_bar)
 
     def onnx(self, graph, x, params, state):

@@ -26,38 +26,39 @@ import math
 import numpy as np
 
 from .init import glorot_uniform
-from .layer import Layer, Parameter
+from .layer import FRESH, SHARED, Layer, Parameter
 
 TWO_PI = 2.0 * np.pi
 
 
-def periodic_phase(x, w, b):
+def periodic_phase(x, w, b, out):
     """θ_jk = 2π w_jk x_j + b_jk: the phases, a (d, B, k) stack.
 
     ``x`` is (B, d), ``w`` and ``b`` are (d, k).
     """
-    phase = np.multiply(x.T[:, :, None], w[:, None, :])
+    phase = np.multiply(x.T[:, :, None], w[:, None, :], out=out)
     phase *= TWO_PI
     phase += b[:, None, :]
     return phase
 
 
-def cosine_features(phase):
+def cosine_features(phase, out):
     """u = cos(θ), entry by entry."""
-    return np.cos(phase)
+    return np.cos(phase, out=out)
 
 
-def feature_linear(u, V, c):
+def feature_linear(u, V, c, out):
     """e_j = u_j V_j + 1 c_jᵀ for every feature j: (d, B, k) @ (d, k, k)."""
-    e = np.matmul(u, V)
+    e = np.matmul(u, V, out=out)
     e += c[:, None, :]
     return e
 
 
-def flatten_features(e):
+def flatten_features(e, out):
     """out = [e_1, e_2, …, e_d]: the (d, B, k) stack as (B, d·k) rows."""
     d, B, k = e.shape
-    return np.ascontiguousarray(e.transpose(1, 0, 2)).reshape(B, d * k)
+    np.copyto(out.reshape(B, d, k), e.transpose(1, 0, 2))
+    return out
 
 
 def unflatten_features(out_bar, n_features):
@@ -76,14 +77,14 @@ def feature_linear_bias_gradient(e_bar, out):
     return np.sum(e_bar, axis=1, out=out)
 
 
-def feature_linear_input_error(e_bar, V):
+def feature_linear_input_error(e_bar, V, out):
     """ū_j = ē_j V_jᵀ for every feature j."""
-    return np.matmul(e_bar, V.transpose(0, 2, 1))
+    return np.matmul(e_bar, V.transpose(0, 2, 1), out=out)
 
 
-def phase_error(u_bar, phase):
+def phase_error(u_bar, phase, out):
     """θ̄ = −sin(θ) ⊙ ū: through the cosine (cos′ = −sin)."""
-    phase_bar = np.sin(phase)
+    phase_bar = np.sin(phase, out=out)
     np.negative(phase_bar, out=phase_bar)
     phase_bar *= u_bar
     return phase_bar
@@ -101,9 +102,9 @@ def phase_shift_gradient(phase_bar, out):
     return np.sum(phase_bar, axis=1, out=out)
 
 
-def periodic_input_error(phase_bar, w):
+def periodic_input_error(phase_bar, w, out):
     """x̄_j = 2π Σ_k θ̄_jk w_jk, a (B, d) array."""
-    x_bar = np.einsum("dbk,dk->bd", phase_bar, w)
+    x_bar = np.einsum("dbk,dk->bd", phase_bar, w, out=out)
     x_bar *= TWO_PI
     return x_bar
 
@@ -218,23 +219,38 @@ class PeriodicEmbedding(Layer):
                 (k, k), "relu", random_state
             )
 
-    def forward(self, x, params, state, context):
-        phase = periodic_phase(x, params["w"], params["b"])
-        u = cosine_features(phase)
-        e = feature_linear(u, params["V"], params["c"])
-        return flatten_features(e), {"x": x, "phase": phase, "u": u}
+    def stack(self, buffers, name, n_rows, dtype, owner=None):
+        """The (d, B, k) array ``name`` of ``buffers``, the layer's own (or
+        ``owner``'s)."""
+        shape = (self.n_features, n_rows, self.n_frequencies)
+        return buffers.empty(owner or self, name, shape, dtype)
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def forward(self, x, params, state, context):
+        buffers, B, dtype = context.buffers, x.shape[0], params["w"].dtype
+        phase, u = (self.stack(buffers, n, B, dtype) for n in ("phase", "u"))
+        e = self.stack(buffers, "e", B, dtype, SHARED)
+        periodic_phase(x, params["w"], params["b"], out=phase)
+        cosine_features(phase, out=u)
+        feature_linear(u, params["V"], params["c"], out=e)
+        out = buffers.empty(self, "out", (B, self.n_out), dtype)
+        return flatten_features(e, out), {"x": x, "phase": phase, "u": u}
+
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
+        B, dtype = out_bar.shape[0], out_bar.dtype
         e_bar = unflatten_features(out_bar, self.n_features)
         feature_linear_weight_gradient(cache["u"], e_bar, out=grads["V"])
         feature_linear_bias_gradient(e_bar, out=grads["c"])
-        u_bar = feature_linear_input_error(e_bar, params["V"])
-        phase_bar = phase_error(u_bar, cache["phase"])
+        u_bar, phase_bar = (
+            self.stack(buffers, n, B, dtype, SHARED) for n in ("u_bar", "phase_bar")
+        )
+        feature_linear_input_error(e_bar, params["V"], out=u_bar)
+        phase_error(u_bar, cache["phase"], out=phase_bar)
         frequency_gradient(phase_bar, cache["x"], out=grads["w"])
         phase_shift_gradient(phase_bar, out=grads["b"])
         if not need_x_bar:
             return None
-        return periodic_input_error(phase_bar, params["w"])
+        x_bar = buffers.empty(self, "x_bar", (B, self.n_features), dtype)
+        return periodic_input_error(phase_bar, params["w"], out=x_bar)
 
     def onnx(self, graph, x, params, state):
         """θ = 2π w x + b, u = cos θ, e_j = u_j V_j + c_j, out = [e_1 … e_d]:

@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from .layer import Layer
+from .layer import FRESH, Layer
 
 
 def weighted_quantiles(column, weights, levels):
@@ -270,7 +270,7 @@ class PiecewiseLinearEmbedding(Layer):
         cache.update(width=width, mask=mask)
         return gather_bins(clip_to_bins(r, lo, hi), mask), cache
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         if not need_x_bar:
             return None
         e_bar = scatter_bins(out_bar, cache["mask"])

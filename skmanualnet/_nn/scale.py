@@ -12,7 +12,7 @@ penalty would pull it to 0, switching the feature off, rather than to 1.
 
 import numpy as np
 
-from .layer import Layer, Parameter
+from .layer import FRESH, Layer, Parameter
 
 
 def scale(x, s, out):
@@ -75,9 +75,10 @@ class Scale(Layer):
         params["s"].fill(1)
 
     def forward(self, x, params, state, context):
-        return scale(x, params["s"], out=np.empty_like(x)), {"x": x}
+        out = context.buffers.empty(self, "out", x.shape, x.dtype)
+        return scale(x, params["s"], out=out), {"x": x}
 
-    def backward(self, out_bar, cache, params, grads, need_x_bar=True):
+    def backward(self, out_bar, cache, params, grads, need_x_bar=True, buffers=FRESH):
         scale_gradient(cache["x"], out_bar, out=grads["s"])  # before ā is overwritten
         if not need_x_bar:
             return None

@@ -22,15 +22,17 @@ from .._heads.losses import l2_penalty
 from .dense import Dense
 from .kernels import scaled_add
 from .keyed_uniforms import row_hashes
-from .layer import PREDICT, Context
-from .network import batch_weights
+from .layer import FRESH, PREDICT, Buffers, Context
+from .network import batch_weights, remembered_views
 
 
 class SequenceLayout:
     """Where each layer's parameters live in the flat vector θ.
 
     The groups that decay come first, layer by layer, then the others; each
-    layer's parameters are views of θ (and of ∇θ) by name.
+    layer's parameters are views of θ (and of ∇θ) by name. ``uniform_decay``
+    is True when every decaying group has multiplier 1 (one whole-vector
+    penalty, as for a dense network); else ``sqrt_decay`` holds √c_g.
     """
 
     def __init__(self, layers):
@@ -51,6 +53,9 @@ class SequenceLayout:
         self.learning_rate = np.concatenate(
             [np.full(p.size, p.learning_rate) for _, p in ordered] or [[]]
         )
+        self.uniform_decay = bool(np.all(self.decay == 1.0))
+        self.sqrt_decay = None if self.uniform_decay else np.sqrt(self.decay)
+        self._views = []  # [(array, views)]: θ and ∇θ, reused every batch
         dense = [layer for layer in layers if isinstance(layer, Dense)]
         self._dense = [i for i, layer in enumerate(layers) if isinstance(layer, Dense)]
         self.layer_units = tuple(
@@ -66,6 +71,15 @@ class SequenceLayout:
             }
             for places in self._places
         ]
+
+    def views(self, theta):
+        """:meth:`unpack_layers`, remembered for the last two vectors (θ and ∇θ
+        in a training loop): a batch does not rebuild them."""
+        return remembered_views(self._views, theta, self.unpack_layers)
+
+    def __getstate__(self):
+        """The layout without the remembered views (which hold θ and ∇θ)."""
+        return {**self.__dict__, "_views": []}
 
     def unpack(self, theta):
         """Views ``(coefs, intercepts)`` of the dense layers' W and b, as
@@ -85,12 +99,6 @@ class SequenceLayout:
         if np.all(self.learning_rate == 1.0):
             return None
         return self.learning_rate
-
-    @property
-    def uniform_decay(self):
-        """True when every decaying group has multiplier 1 (one whole-vector
-        penalty, as for a dense network)."""
-        return bool(np.all(self.decay == 1.0))
 
 
 @dataclass(frozen=True)
@@ -158,7 +166,7 @@ class LayeredNetwork:
         """The logits xᵐ, and each layer's cache; a :class:`PassRecord`
         ``record`` keeps each layer's output."""
         x, caches = X, []
-        params = self.layout.unpack_layers(theta)
+        params = self.layout.views(theta)
         for layer, p, state in zip(self.layers, params, self.state, strict=True):
             x, cache = layer.forward(x, p, state, context)
             caches.append(cache)
@@ -166,17 +174,17 @@ class LayeredNetwork:
                 record.outputs.append(x)
         return x, caches
 
-    def backward(self, z_bar, caches, theta, grad, record=None):
+    def backward(self, z_bar, caches, theta, grad, record=None, buffers=FRESH):
         """x̄ᵏ⁻¹ = f̄ₖ(x̄ᵏ) from k = m down to 1, the parameters' gradients
-        written into ``grad``; a :class:`PassRecord` ``record`` keeps each
-        layer's x̄ᵏ and x̄ᵏ⁻¹ (copies: a layer may overwrite its x̄ᵏ)."""
-        params = self.layout.unpack_layers(theta)
-        grads = self.layout.unpack_layers(grad)
+        written into ``grad``, the rest into arrays of ``buffers``; a
+        :class:`PassRecord` ``record`` keeps each layer's x̄ᵏ and x̄ᵏ⁻¹
+        (copies: a layer may overwrite its x̄ᵏ)."""
+        params, grads = self.layout.views(theta), self.layout.views(grad)
         x_bar = z_bar
         for k in range(len(self.layers) - 1, -1, -1):
             out_bar = None if record is None else x_bar.copy()
             x_bar = self.layers[k].backward(
-                x_bar, caches[k], params[k], grads[k], need_x_bar=k > 0
+                x_bar, caches[k], params[k], grads[k], k > 0, buffers
             )
             if record is not None:
                 record.errors.append((k, out_bar, _copy(x_bar)))
@@ -185,16 +193,17 @@ class LayeredNetwork:
         """zᴸ for new data, as prediction computes it (in θ's dtype)."""
         return self.forward(X.astype(theta.dtype, copy=False), theta)[0]
 
-    def penalty(self, theta, weight_sum):
-        """(α / (2Σs)) Σ_g c_g ‖θ_g‖² over the groups that decay."""
-        W = self.layout.weights(theta)
-        if self.layout.uniform_decay:
-            return l2_penalty(W, self.alpha, weight_sum, np.empty_like(W))
-        return l2_penalty(
-            W * np.sqrt(self.layout.decay), self.alpha, weight_sum, np.empty_like(W)
-        )
+    def penalty(self, theta, weight_sum, buffers=FRESH):
+        """(α / (2Σs)) Σ_g c_g ‖θ_g‖² over the groups that decay (``buffers``
+        hold the scratch vector, as long as those groups)."""
+        W, layout = self.layout.weights(theta), self.layout
+        scratch = buffers.empty("penalty", "scratch", W.shape, W.dtype)
+        if layout.uniform_decay:
+            return l2_penalty(W, self.alpha, weight_sum, scratch)
+        W = np.multiply(W, layout.sqrt_decay, out=scratch)
+        return l2_penalty(W, self.alpha, weight_sum, scratch)
 
-    def penalty_gradient(self, theta, grad, weight_sum):
+    def penalty_gradient(self, theta, grad, weight_sum, buffers=FRESH):
         """θ̄_g += (α c_g / Σs) θ_g for the groups that decay."""
         if not self.alpha:
             return
@@ -202,7 +211,9 @@ class LayeredNetwork:
         factor = self.alpha / weight_sum
         if not self.layout.uniform_decay:
             factor = factor * self.layout.decay
-        scaled_add(W_bar, factor, W, np.empty_like(W))
+        scaled_add(
+            W_bar, factor, W, buffers.empty("penalty", "scratch", W.shape, W.dtype)
+        )
 
     def workspace(self, n_rows, dtype, keep_all=False, fixed_noise=False):
         """The training passes' :class:`SequenceWorkspace`; with ``fixed_noise``
@@ -223,18 +234,23 @@ class LayeredNetwork:
             context = ws
         else:
             context = ws.context(row_weights, row_keys)
-        penalty_sum = self.penalty_sum(weight_sum)
+        if record is not None:  # what the record keeps must outlive the pass
+            context = dataclasses.replace(context, buffers=FRESH)
+        buffers, penalty_sum = context.buffers, self.penalty_sum(weight_sum)
         # forward
         z, caches = self.forward(X, theta, context, record)
-        y, log_y = np.empty_like(z), np.empty_like(z)
+        y, log_y, z_bar = (
+            buffers.empty("head", name, z.shape, z.dtype)
+            for name in ("y", "log_y", "z_bar")
+        )
         loss, y = self.head.loss(z, T, w, y, log_y, clip)
-        loss += self.penalty(theta, penalty_sum)
+        loss += self.penalty(theta, penalty_sum, buffers)
         # backward
-        z_bar = self.head.error(y, T, w, out=np.empty_like(z))
+        z_bar = self.head.error(y, T, w, out=z_bar)
         if record is not None:
             record.caches, record.y = caches, y
-        self.backward(z_bar, caches, theta, grad, record)
-        self.penalty_gradient(theta, grad, penalty_sum)
+        self.backward(z_bar, caches, theta, grad, record, buffers)
+        self.penalty_gradient(theta, grad, penalty_sum, buffers)
         return loss
 
 
@@ -264,10 +280,12 @@ class PassRecord:
 class SequenceWorkspace:
     """What the training passes of a :class:`LayeredNetwork` share: the
     context of a training pass, whose noise comes from ``random_state``, or
-    from the same seed at every pass when ``fixed_noise``."""
+    from the same seed at every pass when ``fixed_noise``, and whose arrays
+    are the same :class:`~skmanualnet._nn.layer.Buffers` at every pass."""
 
     def __init__(self, random_state, fixed_noise=False):
         self._random_state = random_state
+        self.buffers = Buffers()
         self._seed = None
         if fixed_noise and random_state is not None:
             self._seed = random_state.randint(np.iinfo(np.int32).max)
@@ -278,4 +296,4 @@ class SequenceWorkspace:
         random_state = self._random_state
         if self._seed is not None:
             random_state = np.random.RandomState(self._seed)
-        return Context(True, random_state, row_weights, row_keys)
+        return Context(True, random_state, row_weights, row_keys, self.buffers)

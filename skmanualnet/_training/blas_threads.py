@@ -6,7 +6,10 @@ and the elementwise passes and the update that follow read arrays half
 written by the other core (and write θ, which the other core has just read).
 Below :data:`SMALL_PRODUCT` multiply-adds per layer and batch one thread is
 faster: ``benchmarks/bench_epoch.py`` against ``--all-threads`` compares the
-two on W1 (digits, hidden 100, batch 200: 1.3 M), and ``--threads 1`` shows
+two on W1 (digits, hidden 100, batch 200: 1.3 M) and on W6 (the tabular
+recipe, 256 × 256 at batch 256: 16.8 M, whose products take about 1 ms on
+one thread and whose epochs, with another process on the second core, took
+0.71-0.76 s on one thread and 4.2-5.6 s on two), and ``--threads 1`` shows
 what one thread costs W2 (784 × 256 at batch 200: 40 M).
 A product's last bits can depend on the thread count (BLAS kernels tile it
 by threads): the epochs of a small network give the same weights whatever
@@ -26,7 +29,7 @@ from .._lazy_import import import_optional
 
 #: Multiply-adds of a layer's product with one batch, B · n_in · n_out, below
 #: which a network's epochs run on one BLAS thread ...
-SMALL_PRODUCT = 2**21
+SMALL_PRODUCT = 2**25
 #: ... unless all its products are below this many, which OpenBLAS runs on one
 #: thread by itself: then the limit is not set, and a tiny fit does not pay
 #: for finding the BLAS libraries (threadpoolctl: 20-40 ms once a process).
