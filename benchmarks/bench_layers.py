@@ -112,8 +112,8 @@ class DenseAsLayers(Architecture):
 def layered_path():
     """Fits inside train the dense network through the layered path."""
 
-    def resolve(estimator, n_hidden):
-        resolved = resolve_architecture(estimator, n_hidden)
+    def resolve(estimator, n_hidden, n_features):
+        resolved = resolve_architecture(estimator, n_hidden, n_features)
         return DenseAsLayers(**dataclasses.asdict(resolved))
 
     with mock.patch.object(

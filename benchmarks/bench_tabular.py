@@ -195,6 +195,15 @@ MODELS.update(
 OPTIONAL = {"RealMLP-TD": ("pytabkit", "torch")}
 
 
+def default_models(with_realmlp=False):
+    """The models a run without --models compares: all but the ablation's
+    variants, and the optional ones only when asked for."""
+    return [
+        m for m in MODELS
+        if (m not in OPTIONAL or with_realmlp) and not m.startswith("Tab:")
+    ]  # fmt: skip
+
+
 def missing_packages(model):
     """The packages an optional model needs that do not import (importing them)."""
     missing = []
@@ -321,10 +330,7 @@ def main():
     if args.threads:  # HistGradientBoosting's OpenMP too (torch: n_threads below)
         threadpool_limits(args.threads, user_api="openmp")
         MODELS["RealMLP-TD"] = partial(realmlp_td, n_threads=args.threads)
-    models = args.models or [
-        m for m in MODELS
-        if (m not in OPTIONAL or args.with_realmlp) and not m.startswith("Tab:")
-    ]  # fmt: skip
+    models = args.models or default_models(args.with_realmlp)
     if args.ablation:
         models += [m for m in MODELS if m.startswith("Tab:") and m not in models]
     tables = chosen_tables(args)

