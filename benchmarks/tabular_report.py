@@ -124,12 +124,14 @@ def print_report(results, models, split):
 
 
 def print_ablation(results, base, split):
-    """What each ingredient buys: per task, the error of the model without it
-    over the error of ``base`` (the whole recipe), geometric mean over tables,
-    and the share of tables where taking it out made the error worse."""
-    print(f"\nablation ({split} split): error without the ingredient ÷ error "
-          f"of {base}, geometric mean over tables (> 1: it helps)")  # fmt: skip
-    print(f"{'task':<6}{'taken out':<16}{'err ratio':>10}{'worse on':>10}")
+    """What each ingredient buys: per task, the error (and log-loss) of each
+    variant (an ingredient taken out, or switched on, or changed) over that of
+    ``base`` (the recipe's defaults), geometric mean over tables, and the share
+    of tables where the variant's error is higher."""
+    print(f"\nablation ({split} split): error of the variant ÷ error of {base}, "
+          "geometric mean over tables (> 1: the default is better)")  # fmt: skip
+    print(f"{'task':<6}{'variant':<16}{'err ratio':>10}{'ll ratio':>10}"
+          f"{'worse on':>10}")  # fmt: skip
     for task, tables in by_task(results).items():
         models = [m for m in results[tables[0]] if m.startswith("Tab:")]
         full = np.maximum(matrix(results, tables, [base], f"{split}_error"), FLOOR)
@@ -138,5 +140,12 @@ def print_ablation(results, base, split):
                 matrix(results, tables, [model], f"{split}_error"), FLOOR
             )
             ratio = geometric_mean(errors / full)[0]
+            ll = None
+            if task == "classification":
+                ll = geometric_mean(
+                    matrix(results, tables, [model], f"{split}_logloss")
+                    / matrix(results, tables, [base], f"{split}_logloss")
+                )[0]
             worse = np.mean(errors > full)
-            print(f"{task[:5]:<6}{model[4:]:<16}{ratio:>10.3f}{worse:>10.0%}")
+            print(f"{task[:5]:<6}{model[4:]:<16}{ratio:>10.3f}"
+                  f"{format_cell(ll, 10, '.3f')}{worse:>10.0%}")  # fmt: skip
