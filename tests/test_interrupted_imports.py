@@ -40,8 +40,10 @@ CHILD = textwrap.dedent(
     # batch 200 x 64 x 100: one BLAS thread, so threadpoolctl is imported too
     params = dict(hidden_layer_sizes=(100,), batch_size=200, random_state=0)
     where = "not interrupted"
-    print("ready", flush=True)
     try:
+        # "ready" inside the try: a Ctrl-C sent the moment it is read (delay
+        # 0) may land before the fit starts, and must be caught all the same
+        print("ready", flush=True)
         try:
             ManualMLPClassifier(max_iter=10**4, n_iter_no_change=10**4, **params).fit(
                 X, y
@@ -90,7 +92,13 @@ def _press_again_until_stopped(child, every=2.0, patience=120.0):
     while time.monotonic() < deadline:
         ready, _, _ = select.select([child.stdout], [], [], every)
         if ready:
-            assert child.stdout.readline() == "stopped\n"
+            line = child.stdout.readline()
+            if line != "stopped\n":  # the child ended: say how
+                child.wait(timeout=60)
+                raise AssertionError(
+                    f"{line!r} instead of 'stopped'; exit {child.returncode}; "
+                    f"stderr: {child.stderr.read()[-3000:]}"
+                )
             return
         child.send_signal(signal.SIGINT)
 
