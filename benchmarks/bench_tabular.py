@@ -8,7 +8,9 @@ most-frequent imputation, StandardScaler, OneHotEncoder(handle_unknown=
 "ignore"), and the target standardized for regression), scikit-learn's
 MLPClassifier / MLPRegressor in the same pipeline, HistGradientBoosting with
 native categories (``categorical_features="from_dtype"``), ManualMLP with
-layer options on (the "recipe" row), and, with ``--with-realmlp``, pytabkit's
+layer options on (the "recipe" row), TabularMLPClassifier / Regressor on the
+table as it is, with ``--ablation`` its variants, and, with
+``--with-realmlp``, pytabkit's
 RealMLP-TD on the raw table (its own preprocessing; needs pytabkit and torch).
 
 Per table: one fixed 60/20/20 train/validation/test split (stratified for
@@ -25,19 +27,22 @@ OPENBLAS_L2_SIZE (``native_blas.py``) and prints the BLAS. Run::
     python benchmarks/bench_tabular.py --split val         # validation errors
     python benchmarks/bench_tabular.py --quick             # smoke test, seconds
 
-Sample output (2-core AMD EPYC VM, 2026-12-07, ``--threads 1 --max-rows
-5000``: 20 tables, 3 000 training rows at most, 3 seeds; benchmarks/README.md
-has the per-table errors and the machine)::
+Sample output (2-core AMD EPYC VM, 2026-12-08, ``--threads 1 --max-rows 5000
+--with-realmlp --optional-seeds 1``: 20 tables, 3 000 training rows at most,
+3 seeds, RealMLP-TD 1; benchmarks/README.md has the per-table errors, the
+machine and the ablation)::
 
     task  model         tables err÷best  rank  ll÷best beats-sk   fit s  pred s    MiB
-    class ManualMLP         12    1.079  2.42    1.143      42%    13.5    0.22    8.6
-    class sklearn-MLP       12    1.067  2.42    1.077        -    25.5    0.16    8.6
-    class HGB               12    1.108  3.33    1.182      25%     6.3    0.32   11.3
-    class recipe            12    1.034  1.83    1.053      67%    12.6    0.28   16.6
-    regre ManualMLP          8    1.072  3.62        -      12%     4.1    0.12    1.4
-    regre sklearn-MLP        8    1.062  2.62        -        -    19.5    0.12    1.3
-    regre HGB                8    1.017  2.00        -      75%     3.2    0.22    2.2
-    regre recipe             8    1.044  1.75        -      75%    25.3    0.20    5.8
+    class ManualMLP         12    1.095  3.21    1.174      42%     9.1    0.16    8.6
+    class sklearn-MLP       12    1.083  3.25    1.106        -    23.1    0.18    8.6
+    class HGB               12    1.124  4.29    1.213      25%     4.2    0.19   11.3
+    class TabularMLP        12    1.021  2.00    1.005      75%    62.7    0.47   47.0
+    class RealMLP-TD        12    1.032  2.25    1.046      75%   467.8    0.72    8.6
+    regre ManualMLP          8    1.073  4.62        -      12%     5.3    0.16    1.4
+    regre sklearn-MLP        8    1.063  3.38        -        -    19.7    0.13    1.3
+    regre HGB                8    1.018  2.50        -      75%     2.0    0.13    2.2
+    regre TabularMLP         8    1.042  2.38        -      75%    56.3    0.29   29.0
+    regre RealMLP-TD         8    1.025  2.12        -      75%   411.2    0.62    2.0
 """
 
 # ruff: noqa: E402 (the imports follow the re-execution, which must precede numpy)
