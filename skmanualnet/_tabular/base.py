@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._estimators.params import training_rows
-from .preprocessor import TabularPreprocessor, checked_table
+from .preprocessor import TabularPreprocessor, checked_table, with_table_input
 
 #: the recipe's settings of the network that are not the estimator's parameters
 FIXED = dict(solver="adam", beta_1=0.9, tol=0.0)
@@ -199,8 +199,4 @@ class BaseTabularMLP(CallbackSupportMixin, BaseEstimator):
         return self.network_, X
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        tags.input_tags.string = True
-        return tags
+        return with_table_input(super().__sklearn_tags__())

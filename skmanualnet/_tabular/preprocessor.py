@@ -235,11 +235,16 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         return [f"x{j}" for j in range(self.n_features_in_)]
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.categorical = True
-        tags.input_tags.string = True
-        return tags
+        return with_table_input(super().__sklearn_tags__())
+
+
+def with_table_input(tags):
+    """The input tags of an estimator that takes a table as it comes: missing
+    values, categories and strings."""
+    tags.input_tags.allow_nan = True
+    tags.input_tags.categorical = True
+    tags.input_tags.string = True
+    return tags
 
 
 def n_categories(values):
