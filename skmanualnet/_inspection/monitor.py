@@ -109,7 +109,7 @@ class TrainingMonitor:
 
     - ``activation_mean_``, ``activation_std_``: the mean and the standard
       deviation (ddof 0) over all B n entries;
-    - ``saturated_fraction_``: the share of entries with |a| > 0.97 (tanh) or
+    - ``saturated_fraction_``: the share of entries with :math:`|a| > 0.97` (tanh) or
       a < 0.03 or a > 0.97 (logistic), where φ′ is below 0.06 and 0.03; NaN
       for other activations;
     - ``dead_fraction_``: the share of relu units that are 0 on every probe

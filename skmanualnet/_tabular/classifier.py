@@ -92,7 +92,7 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         Epochs run.
     n_features_in_ : int
         Number of columns seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features_in,)
         Their names, when X has string column names.
 
     Examples

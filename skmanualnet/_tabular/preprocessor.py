@@ -76,7 +76,7 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         The output columns that hold category codes.
     n_features_in_ : int
         Number of columns seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features_in,)
         Their names, when X has string column names.
 
     Examples
