@@ -22,6 +22,9 @@ from .preprocessor import TabularPreprocessor, checked_table, with_table_input
 
 #: the recipe's settings of the network that are not the estimator's parameters
 FIXED = dict(solver="adam", beta_1=0.9, tol=0.0)
+#: the parameters of the preparation and of the hold-out rule; every other
+#: parameter is the network's, under the same name
+TABLE_ONLY = ("categorical_features", "one_hot_max_categories", "early_stopping")
 #: "auto" holds rows out for the best epoch from this many training rows on
 AUTO_HOLD_OUT_ROWS = 500
 #: the fitted network's history, shown on the estimator
@@ -116,14 +119,10 @@ class BaseTabularMLP(CallbackSupportMixin, BaseEstimator):
     def _network(self, n_rows, code_columns):
         """The unfitted network of the recipe for ``n_rows`` training rows
         whose prepared columns ``code_columns`` hold category codes."""
-        names = ("hidden_layer_sizes", "activation", "input_embedding",
-                 "embedding_size", "dropout", "parametric_activation", "alpha",
-                 "weight_decay", "batch_size", "learning_rate", "learning_rate_init",
-                 "beta_2", "max_iter",
-                 "validation_fraction", "n_iter_no_change", "random_state",
-                 "verbose")  # fmt: skip
-        names += getattr(self, "_network_only", ())
-        params = {name: getattr(self, name) for name in names}
+        params = {
+            name: value for name, value in self.get_params(deep=False).items()
+            if name not in TABLE_ONLY
+        }  # fmt: skip
         hold_out = self.early_stopping
         if hold_out == "auto":
             hold_out = n_rows >= AUTO_HOLD_OUT_ROWS

@@ -141,8 +141,6 @@ class TabularMLPClassifier(ClassifierMixin, BaseTabularMLP):
         **TABULAR_CONSTRAINTS,
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
-    #: what the network takes besides the shared parameters
-    _network_only = ("label_smoothing",)
 
     def _fit_target(self, y, sample_weight):
         return y

@@ -150,8 +150,12 @@ class TabularPreprocessor(TransformerMixin, BaseEstimator):
         )
         for encoder, columns in self._encoders():
             encoder.fit(self._labels(X, columns))
-        width = self._transform(X).shape[1]
-        self.code_columns_ = list(range(width - len(self.coded_columns_), width))
+        # the codes are the last columns out: after the numbers, their
+        # indicators and one column per category of the one-hot columns
+        start = numbers.shape[1] + len(self.missing_columns_)
+        if self.one_hot_columns_:
+            start += sum(len(known) for known in self.one_hot_.categories_)
+        self.code_columns_ = list(range(start, start + len(self.coded_columns_)))
         return self
 
     def transform(self, X):
